@@ -1,0 +1,110 @@
+# ecometer — plain GNU make. `make` builds ./ecometer; `make check` runs
+# every test; `make demo` runs the demo study into out/demo/.
+
+# ---- settings --------------------------------------------------------------
+CC       ?= gcc
+PKGS     := gsl jansson cairo pangocairo nettle inih
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
+            -Wundef -Wdouble-promotion -Wformat=2 -Wvla -Wcast-qual -Werror
+CSTD     := -std=c11 -D_GNU_SOURCE
+OPT      ?= -O2 -g
+OMP      ?= -fopenmp
+BUILD    ?= build
+BIN      ?= ecometer
+DEPS_PKG := gcc make pkg-config libgsl-dev libcsv-dev libinih-dev \
+            libjansson-dev libcairo2-dev libpango1.0-dev libcmocka-dev \
+            nettle-dev fonts-dejavu-core
+ASAN_PKG := clang libomp-14-dev libclang-rt-14-dev
+# ----------------------------------------------------------------------------
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+CFLAGS     += $(CSTD) $(OPT) $(OMP) $(WARN) $(PKG_CFLAGS) -MMD -MP
+LDLIBS     += $(OMP) $(PKG_LIBS)
+
+BASE_SRC   := $(wildcard base/*.c)
+IO_SRC     := $(wildcard io/*.c)
+MODELS_SRC := $(wildcard models/*.c)
+PLOTS_SRC  := $(wildcard plots/*.c)
+ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
+LIB_SRC    := $(BASE_SRC) $(IO_SRC) $(MODELS_SRC) $(PLOTS_SRC) $(ENGINE_SRC)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC   := $(wildcard tests/unit/test_*.c)
+TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_BIN   := $(BUILD)/tests/csvcmp
+
+.PHONY: all check unit golden demo bench asan lint format deps deps-asan clean
+
+all: $(BIN)
+
+$(BIN): $(BUILD)/engine/main.o $(BUILD)/libecometer.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libecometer.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libecometer.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/csvcmp: tests/tools/csvcmp.c $(BUILD)/libecometer.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
+
+# Installs the build dependencies when a header or library is missing.
+deps:
+	@if ! scripts/have-deps.sh; then \
+	  echo "installing build dependencies: $(DEPS_PKG)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq $(DEPS_PKG) >/dev/null; \
+	fi
+
+deps-asan: deps
+	@command -v clang >/dev/null && test -e /usr/lib/llvm-14/lib/libomp.so || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq $(ASAN_PKG) >/dev/null)
+
+unit: $(TEST_BIN)
+	@tests/run_unit.sh $(TEST_BIN)
+
+golden: $(BIN) $(TOOL_BIN)
+	@ECOMETER=$(CURDIR)/$(BIN) CSVCMP=$(CURDIR)/$(TOOL_BIN) tests/run_golden.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TOOL_BIN)
+	@tests/run_all.sh "$(CURDIR)/$(BIN)" "$(CURDIR)/$(TOOL_BIN)" $(TEST_BIN)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN) demo -o out/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh "$(CURDIR)/$(BIN)"
+
+# ASan + UBSan build with clang, running the whole test suite.
+asan: deps-asan
+	@$(MAKE) --no-print-directory check CC=clang BUILD=build-asan \
+	  BIN=build-asan/ecometer OPT="-O1 -g -fno-omit-frame-pointer \
+	  -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  OMP="-fopenmp=libomp"
+
+lint:
+	clang-format --dry-run --Werror $(wildcard */*.c */*.h tests/*/*.c)
+	cppcheck --error-exitcode=1 --quiet --enable=warning,performance,portability \
+	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
+	  base io models plots engine
+	clang-tidy --quiet $(LIB_SRC) engine/main.c -- $(CSTD) $(PKG_CFLAGS)
+
+format:
+	clang-format -i $(wildcard */*.c */*.h tests/*/*.c)
+
+clean:
+	rm -rf build build-asan $(BIN)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

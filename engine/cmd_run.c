@@ -1,0 +1,531 @@
+/*
+ * cmd_run.c — `ecometer run STUDY.ini` and `ecometer demo`: the pipeline
+ * of SPEC §4 — load and check the inputs, run each stage the study asks
+ * for, and write tables, summary.json, manifest.json and run.json into a
+ * temporary folder that replaces DIR only when everything succeeded.
+ *
+ * Stages that have not landed yet are validated, skipped and named in a
+ * warning (code stage_not_built), never faked.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../io/hash.h"
+#include "../io/study.h"
+#include "cli.h"
+#include "commands.h"
+#include "inputs.h"
+#include "measure.h"
+#include "outdir.h"
+
+static const struct option options[] = {
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0}};
+
+static const char run_usage[] =
+    "Usage: ecometer run STUDY.ini [-o DIR] [-j N] [--seed S] [--quiet]\n"
+    "Runs the whole study and writes its outputs into DIR (default: out):\n"
+    "tables/*.csv, summary.json, manifest.json and run.json. DIR is replaced\n"
+    "only when everything succeeded; a failed run leaves it as it was.\n";
+
+static const char demo_usage[] =
+    "Usage: ecometer demo [-o DIR] [-j N] [--quiet]\n"
+    "Runs the bundled demo study (datasets/demo/study.ini) into DIR\n"
+    "(default: out/demo).\n";
+
+/* Sections whose stages are not built yet in this version. */
+static const char *const pending_sections[] = {
+    "derive", "exchanges", "index", "model", "mediation",
+    "compare", "spatial", "evaluate", "report"};
+
+enum { STAGES = 10 };
+static const char *const stage_names[STAGES] = {
+    "load", "scales", "ecometric", "exchanges", "models",
+    "compare", "spatial", "figures", "report", "total"};
+enum { T_LOAD, T_SCALES, T_TOTAL = 9 };
+
+typedef struct {
+    char code[48];
+    char message[ERR_MSG];
+} warning;
+
+typedef struct {
+    study *s;
+    inputs in;
+    cli_common c;
+    int threads;
+    uint64_t seed;
+    warning *warnings;
+    size_t nwarnings;
+    double seconds[STAGES];
+    scale_result **results; /* per scale */
+    outdir *od;
+    error_buf *err;
+} run_ctx;
+
+__attribute__((format(printf, 3, 4))) static int
+warn(run_ctx *r, const char *code, const char *fmt, ...)
+{
+    warning *w = realloc(r->warnings, (r->nwarnings + 1) * sizeof *w);
+    if (w == NULL)
+        return -1;
+    r->warnings = w;
+    w = &w[r->nwarnings++];
+    snprintf(w->code, sizeof w->code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->message, sizeof w->message, fmt, ap);
+    va_end(ap);
+    cli_warn(&r->c, w->message);
+    return 0;
+}
+
+static void warn_pending(run_ctx *r)
+{
+    for (size_t i = 0; i < r->s->nsections; i++) {
+        const study_section *sec = &r->s->sections[i];
+        for (size_t k = 0; k < sizeof pending_sections / sizeof *pending_sections;
+             k++)
+            if (strcmp(sec->kind, pending_sections[k]) == 0)
+                warn(r, "stage_not_built",
+                     "[%s%s%s]: this stage is not built yet in ecometer %s; "
+                     "the section was checked and skipped",
+                     sec->kind, sec->name ? " " : "",
+                     sec->name ? sec->name : "", ECOMETER_VERSION);
+    }
+}
+
+static void warn_small_areas(run_ctx *r)
+{
+    if (r->in.survey == NULL)
+        return;
+    size_t *count = calloc(r->in.nareas ? r->in.nareas : 1, sizeof *count);
+    if (count == NULL)
+        return;
+    for (size_t i = 0; i < table_nrows(r->in.survey); i++)
+        if (r->in.area_of[i] >= 0)
+            count[r->in.area_of[i]]++;
+    size_t one = 0, none = 0;
+    const char *example = NULL;
+    for (size_t a = 0; a < r->in.nareas; a++) {
+        one += count[a] == 1;
+        none += count[a] == 0;
+        if (count[a] == 1 && example == NULL)
+            example = r->in.area_ids[a];
+    }
+    if (one > 0)
+        warn(r, "single_respondent_areas",
+             "%zu area(s) have one respondent in wave %ld (first: %s); their "
+             "agreement (rwg) is missing",
+             one, r->in.latest_wave, example);
+    if (none > 0)
+        warn(r, "areas_without_respondents",
+             "%zu area(s) in the areas file have no respondent in wave %ld",
+             none, r->in.latest_wave);
+    free(count);
+}
+
+/* Item columns restricted to the latest wave: the table's own columns
+ * when every row is in it, else compact copies (owned[i] set). */
+typedef struct {
+    const double **col;
+    double **owned;
+    int32_t *group;
+    size_t n;
+} wave_data;
+
+static void wave_data_free(wave_data *w, size_t nitems)
+{
+    for (size_t i = 0; w->owned && i < nitems; i++)
+        free(w->owned[i]);
+    free(w->owned);
+    free(w->col);
+    free(w->group);
+}
+
+static int wave_data_make(const inputs *in, wave_data *w)
+{
+    size_t n = table_nrows(in->survey), m = in->nlatest;
+    w->n = m;
+    w->col = calloc(in->nitems ? in->nitems : 1, sizeof *w->col);
+    w->owned = calloc(in->nitems ? in->nitems : 1, sizeof *w->owned);
+    w->group = malloc((m ? m : 1) * sizeof *w->group);
+    if (w->col == NULL || w->owned == NULL || w->group == NULL)
+        return -1;
+    for (size_t r = 0, j = 0; r < n; r++)
+        if (in->latest[r])
+            w->group[j++] = in->area_of[r];
+    for (size_t i = 0; i < in->nitems; i++) {
+        const double *all = table_numbers(in->survey, in->first_item + i);
+        if (m == n) {
+            w->col[i] = all;
+            continue;
+        }
+        w->owned[i] = malloc((m ? m : 1) * sizeof **w->owned);
+        if (w->owned[i] == NULL)
+            return -1;
+        for (size_t r = 0, j = 0; r < n; r++)
+            if (in->latest[r])
+                w->owned[i][j++] = all[r];
+        w->col[i] = w->owned[i];
+    }
+    return 0;
+}
+
+/* The scale stage: every scale of the study, in parallel; each writes
+ * only its own result slot, and tables are assembled in study order. */
+static status stage_scales(run_ctx *r)
+{
+    const study *s = r->s;
+    size_t ns = s->nscales;
+    wave_data w = {0};
+    status st = ST_OK;
+    r->results = calloc(ns ? ns : 1, sizeof *r->results);
+    error_buf *errs = calloc(ns ? ns : 1, sizeof *errs);
+    const double ***cols = calloc(ns ? ns : 1, sizeof *cols);
+    if (r->results == NULL || errs == NULL || cols == NULL ||
+        wave_data_make(&r->in, &w) != 0) {
+        st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        cols[i] = calloc(s->scales[i].nitems, sizeof **cols);
+        if (cols[i] == NULL) {
+            st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        for (size_t j = 0; j < s->scales[i].nitems; j++) {
+            size_t c = inputs_item_column(&r->in, s->scales[i].items[j]);
+            cols[i][j] = w.col[c - r->in.first_item];
+        }
+    }
+    int failed = 0;
+    const inputs *in = &r->in;
+    scale_result **results = r->results;
+#pragma omp parallel for schedule(dynamic) default(none) \
+    shared(s, ns, w, cols, errs, results, in) reduction(| : failed)
+    for (size_t i = 0; i < ns; i++) {
+        const study_scale *sc = &s->scales[i];
+        scale_input si = {w.n,     sc->nitems, cols[i], sc->reversed,
+                          sc->low, sc->high,   w.group, in->nareas};
+        results[i] = scale_compute(&si, &errs[i]);
+        failed |= results[i] == NULL;
+    }
+    for (size_t i = 0; failed && i < ns; i++)
+        for (size_t k = 0; k < errs[i].n; k++) {
+            err_set(r->err, errs[i].st, "scale", 0, 0, "[scale %s]: %s",
+                    s->scales[i].name, errs[i].msg[k]);
+            st = errs[i].st;
+        }
+done:
+    for (size_t i = 0; cols && i < ns; i++)
+        free(cols[i]);
+    free(cols);
+    free(errs);
+    if (r->in.survey != NULL)
+        wave_data_free(&w, r->in.nitems);
+    return st;
+}
+
+static status write_table(run_ctx *r, const char *rel, const restab *t)
+{
+    FILE *f = outdir_open(r->od, rel, r->err);
+    if (f == NULL)
+        return r->err->st;
+    status st = restab_write(t, f, FORMAT_CSV, rel, r->err);
+    status cst = outdir_close(r->od, f, rel, r->err);
+    return st != ST_OK ? st : cst;
+}
+
+static status write_scale_tables(run_ctx *r)
+{
+    if (r->s->nscales == 0)
+        return ST_OK;
+    measure_tables m;
+    if (measure_tables_create(&m) != 0)
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status st = ST_OK;
+    for (size_t i = 0; i < r->s->nscales && st == ST_OK; i++) {
+        const study_scale *sc = &r->s->scales[i];
+        if (measure_tables_add(&m, sc->name, r->results[i],
+                               (const char *const *)sc->items, sc->reversed,
+                               r->in.area_ids, r->in.nareas) != 0)
+            st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (st == ST_OK)
+        st = write_table(r, "tables/scales.csv", m.scales);
+    if (st == ST_OK)
+        st = write_table(r, "tables/items.csv", m.items);
+    measure_tables_free(&m);
+    return st;
+}
+
+static json_t *number_or_null(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+static status write_json(run_ctx *r, const char *rel, json_t *doc)
+{
+    if (doc == NULL)
+        return err_set(r->err, ST_ENOMEM, rel, 0, 0, "out of memory");
+    FILE *f = outdir_open(r->od, rel, r->err);
+    status st = f ? ST_OK : r->err->st;
+    if (f != NULL) {
+        if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                   JSON_REAL_PRECISION(17)) != 0 ||
+            fputc('\n', f) == EOF)
+            st = err_set(r->err, ST_EIO, rel, 0, 0, "write failed");
+        status cst = outdir_close(r->od, f, rel, r->err);
+        st = st != ST_OK ? st : cst;
+    }
+    json_decref(doc);
+    return st;
+}
+
+static json_t *versions_json(void)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "ecometer", ECOMETER_VERSION,
+                     "gsl", cli_gsl_version(), "cairo", cli_cairo_version(),
+                     "libcsv", cli_csv_version(), "font", "DejaVu Sans");
+}
+
+static status write_summary(run_ctx *r)
+{
+    json_t *scales = json_array(), *warnings = json_array();
+    for (size_t i = 0; scales && i < r->s->nscales; i++) {
+        const scale_result *x = r->results[i];
+        json_array_append_new(
+            scales,
+            json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "scale",
+                      r->s->scales[i].name, (json_int_t)x->n_items,
+                      "n_respondents", (json_int_t)x->n_respondents, "alpha",
+                      number_or_null(x->alpha), "std_alpha",
+                      number_or_null(x->std_alpha), "icc1",
+                      number_or_null(x->icc1), "icc2", number_or_null(x->icc2),
+                      "rwg_j_mean", number_or_null(x->rwg_j_mean)));
+    }
+    for (size_t i = 0; warnings && i < r->nwarnings; i++)
+        json_array_append_new(warnings,
+                              json_pack("{s:s, s:s}", "code",
+                                        r->warnings[i].code, "message",
+                                        r->warnings[i].message));
+    size_t n = r->in.survey ? table_nrows(r->in.survey) : 0;
+    json_t *data = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I}", "respondents", (json_int_t)n,
+        "respondents_latest_wave", (json_int_t)r->in.nlatest, "areas",
+        (json_int_t)r->in.nareas, "first_wave", (json_int_t)r->in.first_wave,
+        "latest_wave", (json_int_t)r->in.latest_wave);
+    json_t *doc = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "title",
+                            r->s->title, "seed", (json_int_t)r->seed,
+                            "versions", versions_json(), "data", data,
+                            "scales", scales, "warnings", warnings);
+    return write_json(r, "summary.json", doc);
+}
+
+/* One {file, bytes, sha256} entry; `path` is where it is read from. */
+static json_t *file_entry(const char *path, const char *name, error_buf *err)
+{
+    char hex[65];
+    uint64_t bytes;
+    if (hash_file(path, name, hex, &bytes, err) != ST_OK)
+        return NULL;
+    return json_pack("{s:s, s:I, s:s}", "file", name, "bytes",
+                     (json_int_t)bytes, "sha256", hex);
+}
+
+static status write_manifest(run_ctx *r)
+{
+    const study *s = r->s;
+    json_t *ins = json_array(), *outputs = json_array();
+    status st = ST_OK;
+    const char *sections[] = {"survey", "areas"};
+    for (size_t i = 0; i < 2 && st == ST_OK; i++) {
+        const study_section *sec = study_find(s, sections[i], NULL);
+        if (sec == NULL)
+            continue;
+        const char *path = i == 0 ? s->survey_file : s->areas_file;
+        json_t *e = file_entry(path, study_get(sec, "file"), r->err);
+        st = e ? ST_OK : r->err->st;
+        json_array_append_new(ins, e);
+    }
+    for (size_t i = 0; i < outdir_count(r->od) && st == ST_OK; i++) {
+        const char *rel = outdir_file(r->od, i);
+        size_t n = strlen(outdir_path(r->od)) + strlen(rel) + 2;
+        char *path = malloc(n);
+        if (path == NULL)
+            return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        snprintf(path, n, "%s/%s", outdir_path(r->od), rel);
+        json_t *e = file_entry(path, rel, r->err);
+        free(path);
+        st = e ? ST_OK : r->err->st;
+        json_array_append_new(outputs, e);
+    }
+    const char *base = strrchr(s->path, '/');
+    json_t *study_file = st == ST_OK
+                              ? file_entry(s->path, base ? base + 1 : s->path,
+                                           r->err)
+                              : NULL;
+    if (st != ST_OK || study_file == NULL) {
+        json_decref(ins);
+        json_decref(outputs);
+        return r->err->st;
+    }
+    json_t *doc = json_pack("{s:s, s:I, s:o, s:o, s:o}", "ecometer",
+                            ECOMETER_VERSION, "seed", (json_int_t)r->seed,
+                            "study", study_file, "inputs", ins, "outputs",
+                            outputs);
+    return write_json(r, "manifest.json", doc);
+}
+
+static status write_run_json(run_ctx *r)
+{
+    json_t *timings = json_object();
+    for (size_t i = 0; timings && i < STAGES; i++)
+        json_object_set_new(timings, stage_names[i], json_real(r->seconds[i]));
+    char host[256] = "unknown", when[32] = "";
+    gethostname(host, sizeof host - 1);
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) != NULL)
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *doc = json_pack("{s:s, s:i, s:o, s:s, s:s}", "ecometer",
+                            ECOMETER_VERSION, "threads", r->threads, "timings",
+                            timings, "host", host, "finished", when);
+    /* Written last and left out of manifest.json: it differs run to run. */
+    return write_json(r, "run.json", doc);
+}
+
+static status run_pipeline(run_ctx *r)
+{
+    double start = omp_get_wtime();
+    status st = inputs_load(r->s, &r->in, r->err);
+    r->seconds[T_LOAD] = omp_get_wtime() - start;
+    if (st != ST_OK)
+        return st;
+    warn_pending(r);
+    warn_small_areas(r);
+    double t = omp_get_wtime();
+    if (r->in.survey != NULL && (st = stage_scales(r)) != ST_OK)
+        return st;
+    r->seconds[T_SCALES] = omp_get_wtime() - t;
+    r->od = outdir_begin(r->c.out, r->err);
+    if (r->od == NULL)
+        return r->err->st;
+    if ((st = write_scale_tables(r)) != ST_OK || (st = write_summary(r)) != ST_OK ||
+        (st = write_manifest(r)) != ST_OK)
+        return st;
+    r->seconds[T_TOTAL] = omp_get_wtime() - start;
+    if ((st = write_run_json(r)) != ST_OK)
+        return st;
+    st = outdir_commit(r->od, r->err);
+    r->od = NULL;
+    return st;
+}
+
+static int parse_args(int argc, char **argv, run_ctx *r, int demo,
+                      const char **study_path)
+{
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:j:", options, NULL)) != -1) {
+        int rc = cli_common_option(&r->c, opt, optarg, demo ? "demo" : "run",
+                                   r->err);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            continue;
+        if (opt == OPT_HELP) {
+            fputs(demo ? demo_usage : run_usage, stdout);
+            return 1;
+        }
+        err_set(r->err, ST_EUSAGE, demo ? "demo" : "run", 0, 0,
+                "unknown option (see 'ecometer %s --help')",
+                demo ? "demo" : "run");
+        return -1;
+    }
+    if (optind + (demo ? 0 : 1) != argc) {
+        err_set(r->err, ST_EUSAGE, demo ? "demo" : "run", 0, 0,
+                demo ? "takes no arguments besides options"
+                     : "expected one STUDY.ini (see 'ecometer run --help')");
+        return -1;
+    }
+    if (!demo)
+        *study_path = argv[optind];
+    return 0;
+}
+
+/* The demo study: $ECOMETER_DEMO, else datasets/demo/study.ini beside the
+ * executable or one folder up (build variants live in subfolders), else
+ * under the current folder. */
+static const char *demo_study(char *buf, size_t cap)
+{
+    const char *env = getenv("ECOMETER_DEMO");
+    if (env != NULL)
+        return env;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            const char *up[] = {"", "/.."};
+            for (size_t i = 0; i < 2; i++) {
+                snprintf(buf, cap, "%s%s/datasets/demo/study.ini", exe, up[i]);
+                if (access(buf, R_OK) == 0)
+                    return buf;
+            }
+        }
+    }
+    return "datasets/demo/study.ini";
+}
+
+static int run_main(int argc, char **argv, int demo)
+{
+    run_ctx r = {0};
+    char demo_path[4200];
+    const char *path = NULL;
+    r.err = calloc(1, sizeof *r.err);
+    if (r.err == NULL)
+        return 1;
+    r.c.out = demo ? "out/demo" : "out";
+    int rc = parse_args(argc, argv, &r, demo, &path);
+    status st = rc < 0 ? ST_EUSAGE : ST_OK;
+    if (rc == 0) {
+        if (demo)
+            path = demo_study(demo_path, sizeof demo_path);
+        r.s = study_load(path, r.err);
+        st = r.s ? ST_OK : r.err->st;
+    }
+    if (rc == 0 && st == ST_OK) {
+        r.seed = r.c.has_seed ? r.c.seed : r.s->seed;
+        r.threads = cli_set_threads(r.c.threads, r.s->threads);
+        st = run_pipeline(&r);
+    }
+    if (st != ST_OK)
+        cli_print_errors(r.err);
+    else if (rc == 0 && !r.c.quiet)
+        fprintf(stderr, "ecometer: wrote %s\n", r.c.out);
+    outdir_abort(r.od);
+    for (size_t i = 0; r.results && r.s && i < r.s->nscales; i++)
+        scale_result_free(r.results[i]);
+    free(r.results);
+    inputs_free(&r.in);
+    study_free(r.s);
+    free(r.warnings);
+    free(r.err);
+    return err_exit_code(st);
+}
+
+int cmd_run(int argc, char **argv) { return run_main(argc, argv, 0); }
+int cmd_demo(int argc, char **argv) { return run_main(argc, argv, 1); }

@@ -1,0 +1,279 @@
+/*
+ * inputs.c — loading and cross-checking the study's tables (see inputs.h).
+ */
+#include "inputs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "measure.h"
+
+/* Every item of every scale, once, in the order the study names them. */
+static int collect_items(const study *s, inputs *in)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < s->nscales; i++)
+        cap += s->scales[i].nitems;
+    in->items = calloc(cap ? cap : 1, sizeof *in->items);
+    if (in->items == NULL)
+        return -1;
+    for (size_t i = 0; i < s->nscales; i++)
+        for (size_t j = 0; j < s->scales[i].nitems; j++) {
+            char *name = s->scales[i].items[j];
+            size_t k = 0;
+            while (k < in->nitems && strcmp(in->items[k], name) != 0)
+                k++;
+            if (k == in->nitems)
+                in->items[in->nitems++] = name; /* borrowed from the study */
+        }
+    return 0;
+}
+
+/* The range an item's answers must lie in: that of its first scale. */
+static void item_range(const study *s, const char *item, double *lo,
+                       double *hi)
+{
+    for (size_t i = 0; i < s->nscales; i++)
+        for (size_t j = 0; j < s->scales[i].nitems; j++)
+            if (strcmp(s->scales[i].items[j], item) == 0) {
+                *lo = s->scales[i].low;
+                *hi = s->scales[i].high;
+                return;
+            }
+}
+
+static status load_survey(const study *s, inputs *in, error_buf *err)
+{
+    size_t n = 3 + in->nitems;
+    col_spec *cols = calloc(n, sizeof *cols);
+    if (cols == NULL)
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    cols[0] = (col_spec){s->respondent, COL_TEXT, 0, 0, 0, 0};
+    cols[1] = (col_spec){s->area, COL_TEXT, 0, 0, 0, 0};
+    in->has_wave = s->wave != NULL;
+    cols[2] = (col_spec){s->wave ? s->wave : "", COL_INTEGER, !in->has_wave, 0,
+                         0, 0};
+    for (size_t i = 0; i < in->nitems; i++) {
+        double lo = 0, hi = 0;
+        item_range(s, in->items[i], &lo, &hi);
+        cols[3 + i] = (col_spec){in->items[i], COL_INTEGER, 0, 1, lo, hi};
+    }
+    in->col_respondent = 0;
+    in->col_area = 1;
+    in->col_wave = 2;
+    in->first_item = 3;
+    table_request req = {s->survey_file, NULL, cols, n,
+                         (const char *const *)s->missing, s->nmissing};
+    in->survey = table_load(&req, err);
+    free(cols);
+    return in->survey ? ST_OK : err->st;
+}
+
+static status load_areas(const study *s, inputs *in, error_buf *err)
+{
+    col_spec cols[] = {{s->areas_area, COL_TEXT, 0, 0, 0, 0}};
+    table_request req = {s->areas_file, NULL, cols, 1, NULL, 0};
+    in->areas = table_load(&req, err);
+    return in->areas ? ST_OK : err->st;
+}
+
+/* Rows sorted by a key to find duplicates next to each other. */
+typedef struct {
+    long long key1;
+    int32_t key2;
+    size_t row;
+} keyed_row;
+
+static int by_keys(const void *a, const void *b)
+{
+    const keyed_row *x = a, *y = b;
+    if (x->key1 != y->key1)
+        return x->key1 < y->key1 ? -1 : 1;
+    if (x->key2 != y->key2)
+        return x->key2 < y->key2 ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Reports ids that repeat within a key (the wave, or nothing). */
+static status check_unique(const table *t, size_t col, const double *by,
+                           const char *what, error_buf *err)
+{
+    size_t n = table_nrows(t);
+    const int32_t *codes = table_codes(t, col);
+    keyed_row *k = malloc((n ? n : 1) * sizeof *k);
+    if (k == NULL)
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status st = ST_OK;
+    for (size_t r = 0; r < n; r++)
+        k[r] = (keyed_row){by ? (long long)by[r] : 0, codes[r], r};
+    qsort(k, n, sizeof *k, by_keys);
+    for (size_t i = 1; i < n; i++) {
+        if (k[i].key2 < 0 || k[i].key1 != k[i - 1].key1 ||
+            k[i].key2 != k[i - 1].key2)
+            continue;
+        size_t r = k[i].row, first = k[i - 1].row;
+        while (i + 1 < n && k[i + 1].key1 == k[i].key1 &&
+               k[i + 1].key2 == k[i].key2)
+            i++; /* report each duplicated id once */
+        st = err_set(err, ST_EDATA, table_display(t), table_line(t, r),
+                     table_field(t, col), "duplicate %s \"%s\" (first on line %zu)%s",
+                     what, table_text(t, k[i].key2), table_line(t, first),
+                     by ? " in the same wave" : "");
+    }
+    free(k);
+    return st;
+}
+
+static status check_missing_ids(const table *t, size_t col, const char *what,
+                                error_buf *err)
+{
+    status st = ST_OK;
+    const int32_t *codes = table_codes(t, col);
+    for (size_t r = 0; r < table_nrows(t); r++)
+        if (codes[r] < 0)
+            st = err_set(err, ST_EDATA, table_display(t), table_line(t, r),
+                         table_field(t, col), "missing %s", what);
+    return st;
+}
+
+/* The latest wave's rows (all rows without a wave column). */
+static status select_latest(inputs *in, error_buf *err)
+{
+    size_t n = table_nrows(in->survey);
+    in->latest = malloc(n ? n : 1);
+    if (in->latest == NULL)
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    const double *wave = in->has_wave ? table_numbers(in->survey, in->col_wave)
+                                      : NULL;
+    status st = ST_OK;
+    in->latest_wave = in->first_wave = 1;
+    for (size_t r = 0; wave && r < n; r++) {
+        if (isnan(wave[r])) {
+            st = err_set(err, ST_EDATA, table_display(in->survey),
+                         table_line(in->survey, r),
+                         table_field(in->survey, in->col_wave), "missing wave");
+            continue;
+        }
+        long w = (long)wave[r];
+        if (r == 0 || w > in->latest_wave)
+            in->latest_wave = w;
+        if (r == 0 || w < in->first_wave)
+            in->first_wave = w;
+    }
+    in->nlatest = 0;
+    for (size_t r = 0; r < n; r++) {
+        in->latest[r] = !wave || (long)wave[r] == in->latest_wave;
+        in->nlatest += in->latest[r];
+    }
+    return st;
+}
+
+/* Areas numbered from the areas file (or the survey without one); every
+ * survey area must be in the areas file. */
+static status index_areas(inputs *in, const char *area_col, error_buf *err)
+{
+    const table *sv = in->survey;
+    size_t n = table_nrows(sv);
+    int32_t *own = NULL;
+    if (in->areas == NULL)
+        return measure_group_index(sv, in->col_area, in->latest, &in->area_of,
+                                   &in->area_ids, &in->nareas) == 0
+                   ? ST_OK
+                   : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    if (measure_group_index(in->areas, 0, NULL, &own, &in->area_ids,
+                            &in->nareas) != 0 ||
+        (in->area_of = malloc((n ? n : 1) * sizeof *in->area_of)) == NULL) {
+        free(own);
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* survey code -> areas-table code -> area index */
+    const int32_t *codes = table_codes(sv, in->col_area);
+    const int32_t *acodes = table_codes(in->areas, 0);
+    size_t nc = table_ncodes(in->areas);
+    int32_t *index_of_code = malloc((nc ? nc : 1) * sizeof *index_of_code);
+    if (index_of_code == NULL) {
+        free(own);
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t c = 0; c < nc; c++)
+        index_of_code[c] = -1;
+    for (size_t r = 0; r < table_nrows(in->areas); r++)
+        if (acodes[r] >= 0)
+            index_of_code[acodes[r]] = own[r];
+    status st = ST_OK;
+    for (size_t r = 0; r < n; r++) {
+        in->area_of[r] = -1;
+        if (codes[r] < 0)
+            continue;
+        int32_t c = table_lookup(in->areas, table_text(sv, codes[r]));
+        if (c < 0 || index_of_code[c] < 0) {
+            st = err_set(err, ST_EDATA, table_display(sv), table_line(sv, r),
+                         table_field(sv, in->col_area),
+                         "%s: area \"%s\" is not in %s", area_col,
+                         table_text(sv, codes[r]), table_display(in->areas));
+            continue;
+        }
+        if (in->latest[r])
+            in->area_of[r] = index_of_code[c];
+    }
+    free(index_of_code);
+    free(own);
+    return st;
+}
+
+status inputs_load(const study *s, inputs *in, error_buf *err)
+{
+    memset(in, 0, sizeof *in);
+    if (!s->has_survey)
+        return ST_OK;
+    status st = ST_OK;
+    if (collect_items(s, in) != 0) {
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    status sv = load_survey(s, in, err);
+    status ar = s->has_areas ? load_areas(s, in, err) : ST_OK;
+    if (sv != ST_OK || ar != ST_OK) {
+        st = sv != ST_OK ? sv : ar;
+        goto done;
+    }
+    status checks[] = {
+        check_missing_ids(in->survey, in->col_respondent, "respondent id", err),
+        check_missing_ids(in->survey, in->col_area, "area id", err),
+        in->areas ? check_missing_ids(in->areas, 0, "area id", err) : ST_OK,
+        in->areas ? check_unique(in->areas, 0, NULL, "area id", err) : ST_OK,
+        check_unique(in->survey, in->col_respondent,
+                     in->has_wave ? table_numbers(in->survey, in->col_wave)
+                                  : NULL,
+                     "respondent id", err),
+        select_latest(in, err)};
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+        if (checks[i] != ST_OK && st == ST_OK)
+            st = checks[i];
+    if (st == ST_OK)
+        st = index_areas(in, s->area, err);
+done:
+    if (st != ST_OK)
+        inputs_free(in);
+    return st;
+}
+
+void inputs_free(inputs *in)
+{
+    table_free(in->survey);
+    table_free(in->areas);
+    free(in->items);
+    free(in->area_of);
+    free(in->area_ids);
+    free(in->latest);
+    memset(in, 0, sizeof *in);
+}
+
+size_t inputs_item_column(const inputs *in, const char *item)
+{
+    for (size_t i = 0; i < in->nitems; i++)
+        if (strcmp(in->items[i], item) == 0)
+            return in->first_item + i;
+    return (size_t)-1;
+}

@@ -1,0 +1,113 @@
+/*
+ * csvout.c — the CSV cell writer (see csvout.h).
+ */
+#include "csvout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void csvout_init(csvout *w, FILE *f)
+{
+    w->f = f;
+    w->column = 0;
+    w->failed = 0;
+}
+
+static void separator(csvout *w)
+{
+    if (w->column++ > 0 && fputc(',', w->f) == EOF)
+        w->failed = 1;
+}
+
+static void raw(csvout *w, const char *s, size_t len)
+{
+    if (len > 0 && fwrite(s, 1, len, w->f) != len)
+        w->failed = 1;
+}
+
+const char *csvout_format_number(double v, char *buf)
+{
+    if (isnan(v))
+        return strcpy(buf, "NA");
+    if (v == 0)
+        return strcpy(buf, "0"); /* also -0 */
+    snprintf(buf, 32, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, 32, "%.17g", v);
+    return buf;
+}
+
+int csvout_is_formula(const char *s)
+{
+    if (strchr("=+-@\t\r", s[0]) == NULL || s[0] == '\0')
+        return 0;
+    char *end;
+    strtod(s, &end);
+    return !(end != s && *end == '\0' && s[0] != '\t' && s[0] != '\r');
+}
+
+void csvout_text(csvout *w, const char *s)
+{
+    if (s == NULL) {
+        csvout_na(w);
+        return;
+    }
+    separator(w);
+    int quoted = strpbrk(s, ",\"\r\n") != NULL;
+    if (quoted)
+        raw(w, "\"", 1);
+    if (csvout_is_formula(s))
+        raw(w, "'", 1);
+    if (!quoted) {
+        raw(w, s, strlen(s));
+    } else {
+        /* RFC 4180: a quote inside a quoted field is doubled. */
+        for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
+            raw(w, s, (size_t)(q - s) + 1);
+            raw(w, "\"", 1);
+        }
+        raw(w, s, strlen(s));
+        raw(w, "\"", 1);
+    }
+}
+
+void csvout_num(csvout *w, double v)
+{
+    char buf[32];
+    separator(w);
+    csvout_format_number(v, buf);
+    raw(w, buf, strlen(buf));
+}
+
+void csvout_int(csvout *w, long long v)
+{
+    char buf[32];
+    separator(w);
+    int n = snprintf(buf, sizeof buf, "%lld", v);
+    raw(w, buf, (size_t)n);
+}
+
+void csvout_bool(csvout *w, int b)
+{
+    separator(w);
+    raw(w, b ? "TRUE" : "FALSE", b ? 4 : 5);
+}
+
+void csvout_na(csvout *w)
+{
+    separator(w);
+    raw(w, "NA", 2);
+}
+
+void csvout_end_row(csvout *w)
+{
+    if (fputc('\n', w->f) == EOF)
+        w->failed = 1;
+    w->column = 0;
+}
+
+int csvout_error(const csvout *w)
+{
+    return w->failed || ferror(w->f);
+}

@@ -1,0 +1,167 @@
+/*
+ * intern.c — open-addressing string interner (see intern.h).
+ *
+ * Strings live in one growing arena, each followed by a NUL; the slot
+ * table holds codes (+1, so 0 means empty). Offsets rather than pointers
+ * let the arena move when it grows.
+ */
+#include "intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct intern {
+    char *arena;
+    size_t arena_len, arena_cap;
+    size_t *offset;   /* per code: start in the arena */
+    uint32_t *length; /* per code: length in bytes */
+    size_t count, codes_cap;
+    uint32_t *slots; /* code + 1, or 0 for empty */
+    size_t nslots;   /* a power of two */
+    uint64_t seed;
+};
+
+/* FNV-1a mixed with a per-interner seed, finished with a 64-bit avalanche
+ * so that the low bits used for the slot index depend on every byte. */
+static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
+{
+    uint64_t h = 1469598103934665603ULL ^ seed;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+intern *intern_create(void)
+{
+    intern *in = calloc(1, sizeof *in);
+    if (in == NULL)
+        return NULL;
+    in->nslots = 1024;
+    in->slots = calloc(in->nslots, sizeof *in->slots);
+    /* The seed comes from the interner's own address: it varies between
+     * runs (ASLR) but never changes results, which depend only on codes. */
+    in->seed = (uint64_t)(uintptr_t)in * 0x9E3779B97F4A7C15ULL;
+    if (in->slots == NULL) {
+        free(in);
+        return NULL;
+    }
+    return in;
+}
+
+void intern_free(intern *in)
+{
+    if (in == NULL)
+        return;
+    free(in->arena);
+    free(in->offset);
+    free(in->length);
+    free(in->slots);
+    free(in);
+}
+
+static size_t find_slot(const intern *in, const char *s, size_t len,
+                        uint64_t h)
+{
+    size_t mask = in->nslots - 1;
+    size_t i = (size_t)h & mask;
+    for (;;) {
+        uint32_t c = in->slots[i];
+        if (c == 0)
+            return i;
+        c--;
+        if (in->length[c] == len &&
+            memcmp(in->arena + in->offset[c], s, len) == 0)
+            return i;
+        i = (i + 1) & mask;
+    }
+}
+
+static int grow_slots(intern *in)
+{
+    size_t n = in->nslots * 2;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    free(in->slots);
+    in->slots = slots;
+    in->nslots = n;
+    for (size_t c = 0; c < in->count; c++) {
+        const char *s = in->arena + in->offset[c];
+        uint64_t h = hash_bytes(s, in->length[c], in->seed);
+        in->slots[find_slot(in, s, in->length[c], h)] = (uint32_t)c + 1;
+    }
+    return 0;
+}
+
+int32_t intern_find(const intern *in, const char *s, size_t len)
+{
+    uint64_t h = hash_bytes(s, len, in->seed);
+    uint32_t c = in->slots[find_slot(in, s, len, h)];
+    return c == 0 ? -1 : (int32_t)(c - 1);
+}
+
+int32_t intern_add(intern *in, const char *s, size_t len)
+{
+    if (len > UINT32_MAX || in->count >= INT32_MAX - 1)
+        return -1;
+    uint64_t h = hash_bytes(s, len, in->seed);
+    size_t slot = find_slot(in, s, len, h);
+    if (in->slots[slot] != 0)
+        return (int32_t)(in->slots[slot] - 1);
+    if (in->count == in->codes_cap) {
+        size_t cap = in->codes_cap ? in->codes_cap * 2 : 256;
+        size_t *off = realloc(in->offset, cap * sizeof *off);
+        if (off == NULL)
+            return -1;
+        in->offset = off;
+        uint32_t *lens = realloc(in->length, cap * sizeof *lens);
+        if (lens == NULL)
+            return -1;
+        in->length = lens;
+        in->codes_cap = cap;
+    }
+    if (in->arena_len + len + 1 > in->arena_cap) {
+        size_t cap = in->arena_cap ? in->arena_cap : 4096;
+        while (cap < in->arena_len + len + 1)
+            cap *= 2;
+        char *a = realloc(in->arena, cap);
+        if (a == NULL)
+            return -1;
+        in->arena = a;
+        in->arena_cap = cap;
+    }
+    memcpy(in->arena + in->arena_len, s, len);
+    in->arena[in->arena_len + len] = '\0';
+    size_t code = in->count++;
+    in->offset[code] = in->arena_len;
+    in->length[code] = (uint32_t)len;
+    in->arena_len += len + 1;
+    in->slots[slot] = (uint32_t)code + 1;
+    if (in->count * 2 > in->nslots && grow_slots(in) != 0) {
+        /* The string is stored and findable; only the resize failed. */
+        return -1;
+    }
+    return (int32_t)code;
+}
+
+size_t intern_count(const intern *in)
+{
+    return in->count;
+}
+
+const char *intern_text(const intern *in, int32_t code)
+{
+    return in->arena + in->offset[code];
+}
+
+size_t intern_len(const intern *in, int32_t code)
+{
+    return in->length[code];
+}

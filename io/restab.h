@@ -1,0 +1,41 @@
+/*
+ * restab.h — a result table: named columns, rows of typed cells, written
+ * as CSV (SPEC §4), JSON (an array of objects keyed by column name) or an
+ * aligned text table for people (numbers to 4 significant digits).
+ *
+ * Commands build one per output table, row by row, cell by cell.
+ */
+#ifndef ECOMETER_RESTAB_H
+#define ECOMETER_RESTAB_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../base/error.h"
+
+typedef enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON } restab_format;
+
+typedef struct restab restab;
+
+/* A table with the given columns (names copied); NULL when out of memory. */
+restab *restab_create(const char *const *names, size_t ncols);
+void restab_free(restab *t);
+
+/* Append one cell to the current row; a row is complete after ncols
+ * cells. Text is copied; NULL text and NaN numbers are missing. Each
+ * returns 0, or -1 when out of memory (then the table is unusable). */
+int restab_text(restab *t, const char *s);
+int restab_num(restab *t, double v);
+int restab_int(restab *t, long long v);
+int restab_bool(restab *t, int b);
+int restab_na(restab *t);
+
+size_t restab_nrows(const restab *t);
+size_t restab_ncols(const restab *t);
+
+/* Writes the table to f (borrowed). Returns ST_OK, or ST_EIO with err set
+ * naming `where` when a write fails. */
+status restab_write(const restab *t, FILE *f, restab_format fmt,
+                    const char *where, error_buf *err);
+
+#endif

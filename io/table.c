@@ -1,0 +1,523 @@
+/*
+ * table.c — the streaming CSV loader (see table.h).
+ *
+ * libcsv calls back once per field and once per row end. It reports no
+ * positions, so lines are counted here: a row ends on CR, LF or CRLF
+ * (CSV_REPALL_NL makes libcsv report the line ends outside records too,
+ * and the LF of a CRLF is folded into its CR), and newlines inside quoted
+ * fields are counted from the field's bytes. Strict mode turns stray
+ * quotes into parse errors instead of silently accepting them.
+ */
+#include "table.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/utf8.h"
+#include "intern.h"
+
+enum { READ_CHUNK = 1 << 20, MAX_LIST = 10 };
+
+typedef struct {
+    col_kind kind;    /* as requested, AUTO resolved at the end */
+    int present;      /* found in the header */
+    size_t field;     /* 1-based field number in the file */
+    double *num;      /* numeric columns */
+    int32_t *code;    /* text and AUTO columns */
+} column;
+
+struct table {
+    char *display;
+    size_t nrows, cap;
+    size_t *line; /* first line of each row */
+    size_t ncols;
+    column *cols;
+    intern *strings;
+};
+
+/* Everything the libcsv callbacks need while parsing. */
+typedef struct {
+    table *t;
+    const table_request *req;
+    error_buf *err;
+    const char *name;
+    int header_done;
+    size_t nheader;        /* fields in the header */
+    int *field_col;        /* header field -> requested column or -1 */
+    size_t field;          /* fields seen in the current row */
+    size_t line;           /* current line */
+    size_t row_line;       /* line where the current row started */
+    int last_term;         /* terminator that ended the previous row */
+    int stop;              /* a structural error: stop reading */
+    int failed;            /* some error was recorded */
+    int oom;
+} loader;
+
+static void free_columns(table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        free(t->cols[c].num);
+        free(t->cols[c].code);
+    }
+    free(t->cols);
+}
+
+void table_free(table *t)
+{
+    if (t == NULL)
+        return;
+    free_columns(t);
+    free(t->line);
+    free(t->display);
+    intern_free(t->strings);
+    free(t);
+}
+
+size_t table_nrows(const table *t) { return t->nrows; }
+const char *table_display(const table *t) { return t->display; }
+int table_present(const table *t, size_t c) { return t->cols[c].present; }
+col_kind table_kind(const table *t, size_t c) { return t->cols[c].kind; }
+size_t table_field(const table *t, size_t c) { return t->cols[c].field; }
+size_t table_line(const table *t, size_t r) { return t->line[r]; }
+const double *table_numbers(const table *t, size_t c) { return t->cols[c].num; }
+const int32_t *table_codes(const table *t, size_t c) { return t->cols[c].code; }
+size_t table_ncodes(const table *t) { return intern_count(t->strings); }
+
+const char *table_text(const table *t, int32_t code)
+{
+    return intern_text(t->strings, code);
+}
+
+int32_t table_lookup(const table *t, const char *s)
+{
+    return intern_find(t->strings, s, strlen(s));
+}
+
+/* Strict number parsing in the C locale. Accepts an optional sign, digits,
+ * one decimal point and an exponent, with surrounding blanks; rejects
+ * "nan", "inf", hexadecimal and decimal commas, which strtod would take
+ * or half-take. */
+static int parse_number(const char *s, size_t len, double *out)
+{
+    while (len > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len > 64)
+        return 0;
+    /* Fast path: short integers are exact in a double. */
+    size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    if (i < len && len - i <= 15) {
+        long long v = 0;
+        size_t j = i;
+        while (j < len && s[j] >= '0' && s[j] <= '9')
+            v = v * 10 + (s[j++] - '0');
+        if (j == len && j > i) {
+            *out = s[0] == '-' ? -(double)v : (double)v;
+            return 1;
+        }
+    }
+    int digits = 0;
+    for (size_t j = 0; j < len; j++) {
+        char c = s[j];
+        if (c >= '0' && c <= '9')
+            digits = 1;
+        else if (c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-')
+            return 0;
+    }
+    if (!digits)
+        return 0;
+    char buf[65];
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (end != buf + len || errno == ERANGE || !isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int is_missing(const loader *ld, const char *s, size_t len)
+{
+    if (len == 0)
+        return 1;
+    for (size_t m = 0; m < ld->req->nmissing; m++) {
+        const char *code = ld->req->missing[m];
+        if (strlen(code) == len && memcmp(code, s, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static size_t count_newlines(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
+            n++;
+    return n;
+}
+
+/* Records an error; stops the reading when the buffer is full. */
+__attribute__((format(printf, 5, 6))) static void
+fail(loader *ld, status st, size_t line, size_t col, const char *fmt, ...)
+{
+    ld->failed = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(ld->err, st, ld->name, line, col, fmt, ap);
+    va_end(ap);
+    if (ld->err != NULL && ld->err->n >= ERR_MAX)
+        ld->stop = 1;
+}
+
+static int reserve_row(loader *ld)
+{
+    table *t = ld->t;
+    if (t->nrows < t->cap)
+        return 1;
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    size_t *line = realloc(t->line, cap * sizeof *line);
+    if (line == NULL)
+        return 0;
+    t->line = line;
+    for (size_t c = 0; c < t->ncols; c++) {
+        column *col = &t->cols[c];
+        if (col->num != NULL) {
+            double *p = realloc(col->num, cap * sizeof *p);
+            if (p == NULL)
+                return 0;
+            col->num = p;
+        }
+        if (col->code != NULL) {
+            int32_t *p = realloc(col->code, cap * sizeof *p);
+            if (p == NULL)
+                return 0;
+            col->code = p;
+        }
+    }
+    t->cap = cap;
+    return 1;
+}
+
+static void header_field(loader *ld, const char *s, size_t len)
+{
+    if (ld->nheader == 0 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3; /* a UTF-8 byte-order mark */
+        len -= 3;
+    }
+    int *fc = realloc(ld->field_col, (ld->nheader + 1) * sizeof *fc);
+    if (fc == NULL) {
+        ld->oom = ld->stop = 1;
+        return;
+    }
+    ld->field_col = fc;
+    size_t f = ld->nheader++;
+    fc[f] = -1;
+    for (size_t c = 0; c < ld->req->ncols; c++) {
+        const char *name = ld->req->cols[c].name;
+        if (strlen(name) != len || memcmp(name, s, len) != 0)
+            continue;
+        column *col = &ld->t->cols[c];
+        if (col->present) {
+            fail(ld, ST_EDATA, 1, f + 1,
+                 "column '%s' appears twice (fields %zu and %zu)", name,
+                 col->field, f + 1);
+            return;
+        }
+        col->present = 1;
+        col->field = f + 1;
+        fc[f] = (int)c;
+    }
+}
+
+static void data_field(loader *ld, const char *s, size_t len, size_t line)
+{
+    size_t f = ld->field;
+    if (f >= ld->nheader || ld->field_col[f] < 0)
+        return;
+    size_t c = (size_t)ld->field_col[f];
+    column *col = &ld->t->cols[c];
+    const col_spec *spec = &ld->req->cols[c];
+    size_t r = ld->t->nrows;
+    if (is_missing(ld, s, len)) {
+        if (col->num != NULL)
+            col->num[r] = (double)NAN;
+        if (col->code != NULL)
+            col->code[r] = -1;
+        return;
+    }
+    if (col->kind == COL_TEXT || col->kind == COL_AUTO) {
+        int32_t code = intern_add(ld->t->strings, s, len);
+        if (code < 0)
+            ld->oom = ld->stop = 1;
+        col->code[r] = code;
+        return;
+    }
+    double v;
+    int ok = parse_number(s, len, &v);
+    int integral = ok && v == floor(v);
+    int in_range = !spec->ranged || (ok && v >= spec->min && v <= spec->max);
+    if (ok && (col->kind != COL_INTEGER || integral) && in_range) {
+        col->num[r] = v;
+        return;
+    }
+    col->num[r] = (double)NAN;
+    char expected[96], found[128];
+    const char *what = col->kind == COL_INTEGER ? "an integer" : "a number";
+    if (spec->ranged && col->kind == COL_INTEGER)
+        snprintf(expected, sizeof expected, "%s %.15g..%.15g", what, spec->min,
+                 spec->max);
+    else if (spec->ranged)
+        snprintf(expected, sizeof expected, "%s in [%.15g, %.15g]", what,
+                 spec->min, spec->max);
+    else
+        snprintf(expected, sizeof expected, "%s", what);
+    err_quote(found, sizeof found, s, len);
+    fail(ld, ST_EDATA, line, f + 1, "%s: expected %s, found %s", spec->name,
+         expected, found);
+}
+
+static void on_field(void *data, size_t len, void *arg)
+{
+    loader *ld = arg;
+    const char *s = data != NULL ? (const char *)data : "";
+    if (ld->stop)
+        return;
+    if (ld->field == 0)
+        ld->row_line = ld->line;
+    size_t line = ld->line;
+    ld->line += count_newlines(s, len);
+    size_t bad = utf8_invalid_at(s, len);
+    if (bad < len) {
+        char found[128];
+        err_quote(found, sizeof found, s, len);
+        fail(ld, ST_EDATA, line, ld->field + 1,
+             "not UTF-8 text: %s; save the file as UTF-8", found);
+        ld->field++;
+        return;
+    }
+    if (!ld->header_done) {
+        header_field(ld, s, len);
+    } else if (ld->field < ld->nheader) {
+        if (ld->field == 0 && !reserve_row(ld)) {
+            ld->oom = ld->stop = 1;
+            return;
+        }
+        data_field(ld, s, len, line);
+    }
+    ld->field++;
+}
+
+static void check_header(loader *ld)
+{
+    for (size_t c = 0; c < ld->req->ncols; c++) {
+        const col_spec *spec = &ld->req->cols[c];
+        if (ld->t->cols[c].present || spec->optional)
+            continue;
+        fail(ld, ST_EDATA, 1, 0, "no column '%s' in the header", spec->name);
+        ld->stop = 1;
+    }
+}
+
+static void on_row(int term, void *arg)
+{
+    loader *ld = arg;
+    size_t nfields = ld->field;
+    ld->field = 0;
+    if (nfields == 0) {
+        /* A line end outside any record: count it, unless it is the LF of
+         * a CRLF that just ended a row. */
+        if (term == '\n' && ld->last_term == '\r') {
+            ld->last_term = 0;
+            return;
+        }
+        ld->line++;
+        ld->last_term = term;
+        return;
+    }
+    if (term == '\n' || term == '\r')
+        ld->line++;
+    ld->last_term = term;
+    if (ld->stop)
+        return;
+    if (!ld->header_done) {
+        ld->header_done = 1;
+        check_header(ld);
+        return;
+    }
+    if (nfields != ld->nheader) {
+        fail(ld, ST_EDATA, ld->row_line,
+             (nfields < ld->nheader ? nfields : ld->nheader) + 1,
+             "expected %zu fields as in the header, found %zu", ld->nheader,
+             nfields);
+        return;
+    }
+    ld->t->line[ld->t->nrows++] = ld->row_line;
+}
+
+static table *table_alloc(const table_request *req)
+{
+    table *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    const char *name = req->display ? req->display : req->path;
+    t->display = strdup(name);
+    t->ncols = req->ncols;
+    t->cols = calloc(req->ncols ? req->ncols : 1, sizeof *t->cols);
+    t->strings = intern_create();
+    if (t->display == NULL || t->cols == NULL || t->strings == NULL) {
+        table_free(t);
+        return NULL;
+    }
+    for (size_t c = 0; c < req->ncols; c++) {
+        column *col = &t->cols[c];
+        col->kind = req->cols[c].kind;
+        /* A dummy element keeps both pointers valid for empty tables. */
+        if (col->kind == COL_TEXT || col->kind == COL_AUTO)
+            col->code = malloc(sizeof *col->code);
+        else
+            col->num = malloc(sizeof *col->num);
+        if (col->code == NULL && col->num == NULL) {
+            table_free(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+/* Absent optional columns read as all missing. */
+static void fill_absent(table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        column *col = &t->cols[c];
+        if (col->present)
+            continue;
+        for (size_t r = 0; r < t->nrows; r++) {
+            if (col->num != NULL)
+                col->num[r] = (double)NAN;
+            if (col->code != NULL)
+                col->code[r] = -1;
+        }
+    }
+}
+
+/* An AUTO column becomes numeric when every string in it parses. */
+static int resolve_auto(table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        column *col = &t->cols[c];
+        if (col->kind != COL_AUTO)
+            continue;
+        int numeric = 1;
+        for (size_t r = 0; r < t->nrows && numeric; r++) {
+            double v;
+            int32_t k = col->code[r];
+            numeric = k < 0 || parse_number(intern_text(t->strings, k),
+                                            intern_len(t->strings, k), &v);
+        }
+        if (!numeric) {
+            col->kind = COL_TEXT;
+            continue;
+        }
+        double *num = malloc((t->nrows ? t->nrows : 1) * sizeof *num);
+        if (num == NULL)
+            return 0;
+        for (size_t r = 0; r < t->nrows; r++) {
+            int32_t k = col->code[r];
+            num[r] = (double)NAN;
+            if (k >= 0)
+                parse_number(intern_text(t->strings, k),
+                             intern_len(t->strings, k), &num[r]);
+        }
+        free(col->code);
+        col->code = NULL;
+        col->num = num;
+        col->kind = COL_NUMBER;
+    }
+    return 1;
+}
+
+static void parse_error(loader *ld, struct csv_parser *p, int at_end)
+{
+    if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG) {
+        ld->oom = 1;
+    } else if (at_end) {
+        fail(ld, ST_EDATA, ld->row_line, ld->field + 1,
+             "unterminated quoted field (is the file truncated?)");
+    } else {
+        fail(ld, ST_EDATA, ld->field == 0 ? ld->line : ld->row_line,
+             ld->field + 1,
+             "malformed quoted field: a quote must open a field and its "
+             "closing quote must be followed by a comma or a line end");
+    }
+    ld->stop = 1;
+}
+
+table *table_load(const table_request *req, error_buf *err)
+{
+    const char *name = req->display ? req->display : req->path;
+    FILE *f = fopen(req->path, "rb");
+    if (f == NULL) {
+        err_set(err, ST_EDATA, name, 0, 0, "cannot open: %s",
+                errno == ENOENT ? "no such file" : "permission denied or not a file");
+        return NULL;
+    }
+    table *t = table_alloc(req);
+    char *buf = malloc(READ_CHUNK);
+    struct csv_parser p;
+    int parser_ok = csv_init(&p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI |
+                                     CSV_APPEND_NULL) == 0;
+    loader ld = {.t = t, .req = req, .err = err, .name = name, .line = 1};
+    if (t == NULL || buf == NULL || !parser_ok) {
+        ld.oom = 1;
+        goto done;
+    }
+    size_t total = 0;
+    while (!ld.stop) {
+        size_t n = fread(buf, 1, READ_CHUNK, f);
+        if (n == 0)
+            break;
+        total += n;
+        if (csv_parse(&p, buf, n, on_field, on_row, &ld) != n && !ld.stop)
+            parse_error(&ld, &p, 0);
+    }
+    if (ferror(f)) {
+        fail(&ld, ST_EIO, 0, 0, "read error");
+    } else if (!ld.stop && csv_fini(&p, on_field, on_row, &ld) != 0) {
+        parse_error(&ld, &p, 1);
+    }
+    if (!ld.failed && !ld.oom) {
+        if (total == 0 || !ld.header_done)
+            fail(&ld, ST_EDATA, 0, 0, "empty file (expected a header row)");
+        else if (t->nrows == 0)
+            fail(&ld, ST_EDATA, 2, 0, "no data rows after the header");
+    }
+    if (!ld.failed && !ld.oom) {
+        fill_absent(t);
+        if (!resolve_auto(t))
+            ld.oom = 1;
+    }
+done:
+    if (ld.oom)
+        err_set(err, ST_ENOMEM, name, 0, 0, "out of memory while reading");
+    if (parser_ok)
+        csv_free(&p);
+    free(buf);
+    free(ld.field_col);
+    fclose(f);
+    if (ld.failed || ld.oom) {
+        table_free(t);
+        return NULL;
+    }
+    return t;
+}
