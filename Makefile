@@ -34,27 +34,31 @@ TEST_SRC   := $(wildcard tests/unit/test_*.c)
 TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN   := $(BUILD)/tests/csvcmp
 
-.PHONY: all check unit golden demo bench asan lint format deps deps-asan clean
+.PHONY: all check golden demo bench asan lint format deps deps-asan clean
 
 all: $(BIN)
 
 $(BIN): $(BUILD)/engine/main.o $(BUILD)/libecometer.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libecometer.a: $(LIB_OBJ)
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libecometer.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS) -lcmocka
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/csvcmp: tests/tools/csvcmp.c $(BUILD)/libecometer.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
 
 # Installs the build dependencies when a header or library is missing.
 deps:
@@ -69,11 +73,10 @@ deps-asan: deps
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq $(ASAN_PKG) >/dev/null)
 
-unit: $(TEST_BIN)
-	@tests/run_unit.sh $(TEST_BIN)
-
+# One golden case: make golden CASE=name (all cases without CASE).
 golden: $(BIN) $(TOOL_BIN)
-	@ECOMETER=$(CURDIR)/$(BIN) CSVCMP=$(CURDIR)/$(TOOL_BIN) tests/run_golden.sh
+	@ECOMETER=$(CURDIR)/$(BIN) CSVCMP=$(CURDIR)/$(TOOL_BIN) \
+	  tests/run_golden.sh $(CASE)
 
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TOOL_BIN)

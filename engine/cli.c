@@ -185,12 +185,13 @@ int cli_pick_table(const cli_common *c, const char *command,
     return -1;
 }
 
-long cli_list(const char *arg, const char *option, char ***out,
-              error_buf *err)
+long cli_list(const char *arg, const char *command, const char *option,
+              char ***out, error_buf *err)
 {
     long n = study_split_list(arg, out);
     if (n < 0)
-        err_set(err, ST_EUSAGE, option, 0, 0,
-                "expected a comma-separated list of names, found \"%s\"", arg);
+        err_set(err, ST_EUSAGE, command, 0, 0,
+                "%s: expected a comma-separated list of names, found \"%s\"",
+                option, arg);
     return n;
 }

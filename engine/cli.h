@@ -67,8 +67,8 @@ int cli_pick_table(const cli_common *c, const char *command,
 
 /* Parses a comma-separated list argument into a fresh array of trimmed
  * strings; returns the count or -1 (usage error recorded). */
-long cli_list(const char *arg, const char *option, char ***out,
-              error_buf *err);
+long cli_list(const char *arg, const char *command, const char *option,
+              char ***out, error_buf *err);
 
 /* Writes the version block of --version to f. */
 void cli_print_versions(FILE *f);

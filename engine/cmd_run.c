@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdarg.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,7 +308,7 @@ static status write_summary(run_ctx *r)
         json_array_append_new(
             scales,
             json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "scale",
-                      r->s->scales[i].name, (json_int_t)x->n_items,
+                      r->s->scales[i].name, "n_items", (json_int_t)x->n_items,
                       "n_respondents", (json_int_t)x->n_respondents, "alpha",
                       number_or_null(x->alpha), "std_alpha",
                       number_or_null(x->std_alpha), "icc1",

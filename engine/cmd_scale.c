@@ -76,8 +76,9 @@ static int parse_range(const char *arg, scale_args *a, error_buf *err)
     }
     study_list_free(parts, n > 0 ? (size_t)n : 0);
     if (!ok || a->low >= a->high) {
-        err_set(err, ST_EUSAGE, "--range", 0, 0,
-                "expected LOW,HIGH with LOW < HIGH, found \"%s\"", arg);
+        err_set(err, ST_EUSAGE, "scale", 0, 0,
+                "--range: expected LOW,HIGH with LOW < HIGH, found \"%s\"",
+                arg);
         return -1;
     }
     a->has_range = 1;
@@ -97,16 +98,16 @@ static int parse_args(int argc, char **argv, scale_args *a, cli_common *c,
             continue;
         switch (opt) {
         case OPT_ITEMS:
-            if ((a->nitems = cli_list(optarg, "--items", &a->items, err)) < 0)
+            if ((a->nitems = cli_list(optarg, "scale", "--items", &a->items, err)) < 0)
                 return -1;
             break;
         case OPT_REVERSE:
-            if ((a->nreverse = cli_list(optarg, "--reverse", &a->reverse,
+            if ((a->nreverse = cli_list(optarg, "scale", "--reverse", &a->reverse,
                                         err)) < 0)
                 return -1;
             break;
         case OPT_MISSING:
-            if ((a->nmissing = cli_list(optarg, "--missing", &a->missing,
+            if ((a->nmissing = cli_list(optarg, "scale", "--missing", &a->missing,
                                         err)) < 0)
                 return -1;
             break;
@@ -163,8 +164,8 @@ static int reverse_flags(const scale_args *a, int *reversed, error_buf *err)
         while (i < a->nitems && strcmp(a->items[i], a->reverse[r]) != 0)
             i++;
         if (i == a->nitems) {
-            err_set(err, ST_EUSAGE, "--reverse", 0, 0,
-                    "'%s' is not one of --items", a->reverse[r]);
+            err_set(err, ST_EUSAGE, "scale", 0, 0,
+                    "--reverse: '%s' is not one of --items", a->reverse[r]);
             return -1;
         }
         reversed[i] = 1;
@@ -202,7 +203,7 @@ static status run_scale(const scale_args *a, const cli_common *c,
     }
     table_request req = {a->data,  NULL, cols, p + (a->group != NULL),
                          (const char *const *)a->missing,
-                         a->nmissing > 0 ? (size_t)a->nmissing : 0};
+                         a->nmissing > 0 ? (size_t)a->nmissing : 0, 0};
     t = table_load(&req, err);
     if (t == NULL) {
         st = err->st;

@@ -64,7 +64,7 @@ static status load_survey(const study *s, inputs *in, error_buf *err)
     in->col_wave = 2;
     in->first_item = 3;
     table_request req = {s->survey_file, NULL, cols, n,
-                         (const char *const *)s->missing, s->nmissing};
+                         (const char *const *)s->missing, s->nmissing, 1};
     in->survey = table_load(&req, err);
     free(cols);
     return in->survey ? ST_OK : err->st;
@@ -73,7 +73,7 @@ static status load_survey(const study *s, inputs *in, error_buf *err)
 static status load_areas(const study *s, inputs *in, error_buf *err)
 {
     col_spec cols[] = {{s->areas_area, COL_TEXT, 0, 0, 0, 0}};
-    table_request req = {s->areas_file, NULL, cols, 1, NULL, 0};
+    table_request req = {s->areas_file, NULL, cols, 1, NULL, 0, 1};
     in->areas = table_load(&req, err);
     return in->areas ? ST_OK : err->st;
 }
@@ -232,12 +232,17 @@ status inputs_load(const study *s, inputs *in, error_buf *err)
         st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
+    /* Lenient loading: bad cells are reported and read as missing, so
+     * the id checks below still run and every problem is listed. */
+    size_t before = err->n;
     status sv = load_survey(s, in, err);
     status ar = s->has_areas ? load_areas(s, in, err) : ST_OK;
     if (sv != ST_OK || ar != ST_OK) {
         st = sv != ST_OK ? sv : ar;
         goto done;
     }
+    if (err->n > before)
+        st = ST_EDATA;
     status checks[] = {
         check_missing_ids(in->survey, in->col_respondent, "respondent id", err),
         check_missing_ids(in->survey, in->col_area, "area id", err),
@@ -251,8 +256,9 @@ status inputs_load(const study *s, inputs *in, error_buf *err)
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
         if (checks[i] != ST_OK && st == ST_OK)
             st = checks[i];
+    status idx = in->latest ? index_areas(in, s->area, err) : ST_ENOMEM;
     if (st == ST_OK)
-        st = index_areas(in, s->area, err);
+        st = idx;
 done:
     if (st != ST_OK)
         inputs_free(in);

@@ -58,6 +58,10 @@ outdir *outdir_begin(const char *dir, error_buf *err)
                 errno == EACCES ? "permission denied" : "not a writable place");
         return NULL;
     }
+    /* mkdtemp makes the folder private; give it the usual permissions. */
+    mode_t mask = umask(0);
+    umask(mask);
+    chmod(od->tmp, 0777 & ~mask);
     return od;
 }
 

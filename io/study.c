@@ -135,6 +135,7 @@ typedef struct {
     char *dir;        /* its folder, for relative paths */
     error_buf *err;
     int oom;
+    int long_line; /* the pre-scan found a line over MAX_LINE */
 } reader;
 
 static int is_identifier(const char *s)
@@ -252,6 +253,7 @@ static study_entry *add_entry(study_section *sec, const char *key, size_t line)
     e->key = strdup(key);
     e->value = strdup("");
     e->line = line;
+    e->repeated = 0;
     if (e->key == NULL || e->value == NULL) {
         free(e->key);
         free(e->value);
@@ -274,7 +276,7 @@ static void prescan(reader *rd, char *text)
         char *next = end ? end + 1 : p + len;
         if (len > 0 && p[len - 1] == '\r')
             len--;
-        if (len > MAX_LINE)
+        if (len > MAX_LINE && ++rd->long_line)
             err_set(rd->err, ST_EUSAGE, rd->name, line + 1, 0,
                     "line longer than %d bytes; continue a long value on "
                     "indented lines",
@@ -326,12 +328,14 @@ static void prescan(reader *rd, char *text)
                 memcpy(key, t, klen);
                 key[klen] = '\0';
                 char *k = trim(key);
-                if (find_entry(current, k) != NULL)
+                study_entry *seen = find_entry(current, k);
+                if (seen != NULL) {
+                    seen->repeated = 1;
                     err_set(rd->err, ST_EUSAGE, rd->name, line + 1, 0,
                             "[%s%s%s] %s: key appears twice", current->kind,
                             current->name ? " " : "",
                             current->name ? current->name : "", k);
-                else if (add_entry(current, k, line + 1) == NULL)
+                } else if (add_entry(current, k, line + 1) == NULL)
                     rd->oom = 1;
             }
         }
@@ -607,7 +611,8 @@ static void check_section(reader *rd, const study_section *sec)
                     SEC_ARGS(sec), e->key);
             continue;
         }
-        check_value(rd, sec, e, k);
+        if (!e->repeated)
+            check_value(rd, sec, e, k);
     }
     for (const key_rule *k = rule->rules; k->key; k++)
         if (k->required && study_get(sec, k->key) == NULL)
@@ -923,7 +928,9 @@ study *study_load(const char *path, error_buf *err)
     prescan(&rd, copy);
     free(copy);
     int line = ini_parse_string(text, on_value, &rd);
-    if (line > 0)
+    /* inih reads the rest of an over-long line as a line of its own; the
+     * pre-scan has already said what is wrong there. */
+    if (line > 0 && !rd.long_line)
         err_set(err, ST_EUSAGE, path, (size_t)line, 0,
                 "syntax error: expected [section] or key = value");
     for (size_t i = 0; i < s->nsections; i++)

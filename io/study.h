@@ -18,6 +18,7 @@ typedef struct {
     char *key;
     char *value; /* continuation lines joined with single spaces */
     size_t line; /* where the key stands */
+    int repeated; /* the key stands twice (an error already reported) */
 } study_entry;
 
 typedef struct {

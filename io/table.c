@@ -54,7 +54,8 @@ typedef struct {
     size_t row_line;       /* line where the current row started */
     int last_term;         /* terminator that ended the previous row */
     int stop;              /* a structural error: stop reading */
-    int failed;            /* some error was recorded */
+    int failed;            /* a structural error was recorded */
+    int bad_cells;         /* a cell error was recorded */
     int oom;
 } loader;
 
@@ -167,17 +168,35 @@ static size_t count_newlines(const char *s, size_t len)
     return n;
 }
 
-/* Records an error; stops the reading when the buffer is full. */
+/* Records a message; stops the reading when the buffer is full. */
+static void vrecord(loader *ld, status st, size_t line, size_t col,
+                    const char *fmt, va_list ap)
+{
+    err_vset(ld->err, st, ld->name, line, col, fmt, ap);
+    if (ld->err != NULL && ld->err->n >= ERR_MAX)
+        ld->stop = 1;
+}
+
+/* A problem with the file itself: no table comes back. */
 __attribute__((format(printf, 5, 6))) static void
 fail(loader *ld, status st, size_t line, size_t col, const char *fmt, ...)
 {
     ld->failed = 1;
     va_list ap;
     va_start(ap, fmt);
-    err_vset(ld->err, st, ld->name, line, col, fmt, ap);
+    vrecord(ld, st, line, col, fmt, ap);
     va_end(ap);
-    if (ld->err != NULL && ld->err->n >= ERR_MAX)
-        ld->stop = 1;
+}
+
+/* A problem with one cell: the reading goes on (see table_request). */
+__attribute__((format(printf, 4, 5))) static void
+bad_cell(loader *ld, size_t line, size_t col, const char *fmt, ...)
+{
+    ld->bad_cells = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vrecord(ld, ST_EDATA, line, col, fmt, ap);
+    va_end(ap);
 }
 
 static int reserve_row(loader *ld)
@@ -232,6 +251,7 @@ static void header_field(loader *ld, const char *s, size_t len)
             fail(ld, ST_EDATA, 1, f + 1,
                  "column '%s' appears twice (fields %zu and %zu)", name,
                  col->field, f + 1);
+            ld->stop = 1;
             return;
         }
         col->present = 1;
@@ -283,8 +303,8 @@ static void data_field(loader *ld, const char *s, size_t len, size_t line)
     else
         snprintf(expected, sizeof expected, "%s", what);
     err_quote(found, sizeof found, s, len);
-    fail(ld, ST_EDATA, line, f + 1, "%s: expected %s, found %s", spec->name,
-         expected, found);
+    bad_cell(ld, line, f + 1, "%s: expected %s, found %s", spec->name,
+             expected, found);
 }
 
 static void on_field(void *data, size_t len, void *arg)
@@ -496,7 +516,7 @@ table *table_load(const table_request *req, error_buf *err)
     } else if (!ld.stop && csv_fini(&p, on_field, on_row, &ld) != 0) {
         parse_error(&ld, &p, 1);
     }
-    if (!ld.failed && !ld.oom) {
+    if (!ld.failed && !ld.bad_cells && !ld.oom) {
         if (total == 0 || !ld.header_done)
             fail(&ld, ST_EDATA, 0, 0, "empty file (expected a header row)");
         else if (t->nrows == 0)
@@ -515,7 +535,7 @@ done:
     free(buf);
     free(ld.field_col);
     fclose(f);
-    if (ld.failed || ld.oom) {
+    if (ld.failed || ld.oom || (ld.bad_cells && !req->lenient)) {
         table_free(t);
         return NULL;
     }

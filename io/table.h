@@ -39,6 +39,8 @@ typedef struct {
     size_t ncols;
     const char *const *missing; /* missing codes besides the empty cell */
     size_t nmissing;
+    int lenient; /* return the table despite bad cells (read as missing),
+                    so that later checks can report their problems too */
 } table_request;
 
 typedef struct table table;
@@ -47,8 +49,10 @@ typedef struct table table;
  * (with every problem found, up to ERR_MAX) when the file cannot be read,
  * is empty, is not UTF-8, is malformed, lacks a required column, or has a
  * cell of the wrong type. Cell problems do not stop the reading, so all
- * of them are reported; structural ones do. The request is borrowed for
- * the call only. The caller frees the table with table_free. */
+ * of them are reported; structural ones do. With req->lenient, a table
+ * whose only problems are bad cells is returned (those cells missing) and
+ * err still holds the problems. The request is borrowed for the call
+ * only. The caller frees the table with table_free. */
 table *table_load(const table_request *req, error_buf *err);
 
 void table_free(table *t);
