@@ -60,6 +60,10 @@ $(BUILD)/tests/csvcmp: tests/tools/csvcmp.c $(BUILD)/libecometer.a
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
 
+$(BUILD)/bench/csvread: bench/csvread.c $(BUILD)/libecometer.a
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
+
 # Installs the build dependencies when a header or library is missing.
 deps:
 	@if ! scripts/have-deps.sh; then \

@@ -169,7 +169,8 @@ static size_t count_newlines(const char *s, size_t len)
 }
 
 /* Records a message; stops the reading when the buffer is full. */
-static void vrecord(loader *ld, status st, size_t line, size_t col,
+__attribute__((format(printf, 5, 0))) static void
+vrecord(loader *ld, status st, size_t line, size_t col,
                     const char *fmt, va_list ap)
 {
     err_vset(ld->err, st, ld->name, line, col, fmt, ap);

@@ -71,6 +71,14 @@ static int is_number(const char *s, double *v)
     return *end == '\0';
 }
 
+static void unload(sheet *s)
+{
+    table_free(s->t);
+    for (size_t c = 0; c < s->ncols; c++)
+        free(s->names[c]);
+    free(s->names);
+}
+
 static size_t find_col(const sheet *s, const char *name)
 {
     for (size_t c = 0; c < s->ncols; c++)
@@ -78,6 +86,9 @@ static size_t find_col(const sheet *s, const char *name)
             return c;
     return (size_t)-1;
 }
+
+static int compare(const sheet *e, const sheet *x, const char *key,
+                   double tol);
 
 int main(int argc, char **argv)
 {
@@ -94,42 +105,52 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: csvcmp [--tol T] [--key COL] EXPECTED ACTUAL\n");
         return 2;
     }
-    sheet e, x;
-    if (load(argv[a], &e) != 0 || load(argv[a + 1], &x) != 0)
-        return 1;
+    sheet e = {0}, x = {0};
+    int rc = 1;
+    if (load(argv[a], &e) == 0 && load(argv[a + 1], &x) == 0)
+        rc = compare(&e, &x, key, tol);
+    unload(&e);
+    unload(&x);
+    return rc;
+}
+
+/* 0 when the sheets agree, else 1 with the differences on stderr. */
+static int compare(const sheet *e, const sheet *x, const char *key,
+                   double tol)
+{
     int bad = 0;
-    if (e.ncols != x.ncols) {
-        fprintf(stderr, "csvcmp: %zu columns expected, %zu found\n", e.ncols,
-                x.ncols);
+    if (e->ncols != x->ncols) {
+        fprintf(stderr, "csvcmp: %zu columns expected, %zu found\n", e->ncols,
+                x->ncols);
         return 1;
     }
-    for (size_t c = 0; c < e.ncols; c++)
-        if (strcmp(e.names[c], x.names[c]) != 0) {
+    for (size_t c = 0; c < e->ncols; c++)
+        if (strcmp(e->names[c], x->names[c]) != 0) {
             fprintf(stderr, "csvcmp: column %zu: expected %s, found %s\n", c + 1,
-                    e.names[c], x.names[c]);
+                    e->names[c], x->names[c]);
             return 1;
         }
-    size_t n = table_nrows(e.t);
-    if (n != table_nrows(x.t)) {
+    size_t n = table_nrows(e->t);
+    if (n != table_nrows(x->t)) {
         fprintf(stderr, "csvcmp: %zu rows expected, %zu found\n", n,
-                table_nrows(x.t));
+                table_nrows(x->t));
         return 1;
     }
-    size_t kc = key ? find_col(&e, key) : (size_t)-1;
+    size_t kc = key ? find_col(e, key) : (size_t)-1;
     for (size_t r = 0; r < n && bad < 20; r++) {
         size_t xr = r;
         if (kc != (size_t)-1) {
-            for (xr = 0; xr < n && strcmp(cell(&x, kc, xr), cell(&e, kc, r)); xr++)
+            for (xr = 0; xr < n && strcmp(cell(x, kc, xr), cell(e, kc, r)); xr++)
                 ;
             if (xr == n) {
                 fprintf(stderr, "csvcmp: row with %s=%s missing\n", key,
-                        cell(&e, kc, r));
+                        cell(e, kc, r));
                 bad++;
                 continue;
             }
         }
-        for (size_t c = 0; c < e.ncols; c++) {
-            const char *u = cell(&e, c, r), *v = cell(&x, c, xr);
+        for (size_t c = 0; c < e->ncols; c++) {
+            const char *u = cell(e, c, r), *v = cell(x, c, xr);
             double p, q;
             int same;
             if (is_number(u, &p) && is_number(v, &q)) {
@@ -141,7 +162,7 @@ int main(int argc, char **argv)
             }
             if (!same) {
                 fprintf(stderr, "csvcmp: row %zu, %s: expected %s, found %s\n",
-                        r + 1, e.names[c], u, v);
+                        r + 1, e->names[c], u, v);
                 bad++;
             }
         }

@@ -1,0 +1,57 @@
+#!/bin/bash
+# make bench: the national study of SPEC §5 made once with simulate and
+# cached under bench/cache/ (git-ignored), then
+#  1. the CSV reader's throughput on its survey (median of 5 loads), beside
+#     R's data.table::fread on the same file when Rscript and data.table
+#     are installed (median of 5), and their ratio;
+#  2. `ecometer run` end to end with -j 1 and -j 2 (median of 3 each):
+#     wall seconds, peak RSS, and the stage timings from run.json.
+# Figures come from this machine at this moment; report medians and ratios.
+set -euo pipefail
+bin=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache="$root/bench/cache"
+national="$cache/national"
+mkdir -p "$cache"
+if [ ! -s "$national/survey.csv" ]; then
+    echo "making the national study (once): simulate --areas 35672 --respondents 30 --exchanges 140"
+    "$bin" simulate -o "$national" --areas 35672 --respondents 30 --exchanges 140 --seed 1
+fi
+make --no-print-directory -C "$root" build/bench/csvread >/dev/null
+survey="$national/survey.csv"
+mb=$(du -m "$survey" | cut -f1)
+echo
+echo "== CSV reader on the national survey ($(wc -l < "$survey") lines, ${mb} MB)"
+read -r secs mbs rps rows < <("$root/build/bench/csvread" "$survey" 5 resp_id area_id \
+    age female owner years_resident coh1 coh2 coh3 coh4 coh5 isc1 isc2 isc3 isc4 isc5)
+printf '%-28s %8s s  %8s MB/s  %10s rows/s\n' "ecometer table_load" "$secs" "$mbs" "$rps"
+if command -v Rscript >/dev/null && Rscript -e 'library(data.table)' >/dev/null 2>&1; then
+    fread=$(Rscript -e 'suppressMessages(library(data.table)); setDTthreads(2);
+        f <- commandArgs(TRUE)[1];
+        t <- replicate(5, system.time(fread(f, na.strings = c("", "NA")))[["elapsed"]]);
+        cat(median(t))' "$survey")
+    fmbs=$(awk -v m="$mb" -v t="$fread" 'BEGIN { printf "%.1f", m / t }')
+    printf '%-28s %8s s  %8s MB/s\n' "data.table::fread (2 threads)" "$fread" "$fmbs"
+    awk -v a="$secs" -v b="$fread" 'BEGIN { printf "ratio ecometer / fread time: %.2f\n", a / b }'
+else
+    echo "data.table::fread: Rscript with data.table not installed; no comparison"
+fi
+
+echo
+echo "== ecometer run on the national study (median of 3)"
+study="$national/study.ini"
+for j in 1 2; do
+    walls=() rss=()
+    for i in 1 2 3; do
+        out=$( { /usr/bin/time -f '%e %M' "$bin" run "$study" -o "$cache/out-j$j" -j "$j" --quiet; } 2>&1 | tail -1)
+        walls+=("${out% *}"); rss+=("${out#* }")
+    done
+    wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 2p)
+    peak=$(printf '%s\n' "${rss[@]}" | sort -n | sed -n 2p)
+    printf -- '-j %s: %s s wall, peak RSS %s MB; stages (s): ' "$j" "$wall" "$((peak / 1024))"
+    sed -n '/"timings"/,/}/p' "$cache/out-j$j/run.json" | grep -o '"[a-z]*": [0-9.e-]*' | \
+        awk -F': ' '$2 > 0 { gsub(/"/, "", $1); printf "%s %.3f  ", $1, $2 }'
+    echo
+    eval "wall_j$j=$wall"
+done
+awk -v a="$wall_j1" -v b="$wall_j2" 'BEGIN { printf "speedup -j 2 over -j 1: %.2f\n", a / b }'
