@@ -1,7 +1,8 @@
 /*
  * csvread.c — times the CSV reader (io/table) on one file for make bench:
  * loads every column named on the command line (text for the first two,
- * integers for the rest, as a survey's ids and answers), REPEAT times, and
+ * numbers for the rest, as a survey's ids and answers; NA is missing),
+ * REPEAT times, and
  * prints the median wall time, MB/s and rows/s.
  * Usage: csvread FILE REPEAT TEXTCOL TEXTCOL NUMCOL...
  */
@@ -22,7 +23,8 @@ static int by_value(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     if (argc < 5) {
-        fprintf(stderr, "usage: csvread FILE REPEAT TEXTCOL TEXTCOL NUMCOL...\n");
+        fprintf(stderr,
+                "usage: csvread FILE REPEAT TEXTCOL TEXTCOL NUMCOL...\n");
         return 2;
     }
     int repeat = atoi(argv[2]);
@@ -33,9 +35,10 @@ int main(int argc, char **argv)
     if (cols == NULL || times == NULL || err == NULL || repeat < 1)
         return 1;
     for (size_t c = 0; c < ncols; c++)
-        cols[c] = (col_spec){argv[3 + c], c < 2 ? COL_TEXT : COL_NUMBER, 1, 0,
-                             0, 0};
-    table_request req = {argv[1], NULL, cols, ncols, NULL, 0, 0};
+        cols[c] =
+            (col_spec){argv[3 + c], c < 2 ? COL_TEXT : COL_NUMBER, 1, 0, 0, 0};
+    static const char *const missing[] = {"NA"};
+    table_request req = {argv[1], NULL, cols, ncols, missing, 1, 0};
     size_t rows = 0;
     for (int i = 0; i < repeat; i++) {
         double t0 = omp_get_wtime();

@@ -20,8 +20,14 @@
 #define STR2(x) #x
 #define STR(x) STR2(x)
 
-const char *cli_gsl_version(void) { return gsl_version; }
-const char *cli_cairo_version(void) { return cairo_version_string(); }
+const char *cli_gsl_version(void)
+{
+    return gsl_version;
+}
+const char *cli_cairo_version(void)
+{
+    return cairo_version_string();
+}
 const char *cli_csv_version(void)
 {
     return STR(CSV_MAJOR) "." STR(CSV_MINOR) "." STR(CSV_RELEASE);
@@ -45,7 +51,8 @@ void cli_print_versions(FILE *f)
 static const struct {
     const char *name;
     restab_format format;
-} formats[] = {{"table", FORMAT_TABLE}, {"csv", FORMAT_CSV}, {"json", FORMAT_JSON}};
+} formats[] = {
+    {"table", FORMAT_TABLE}, {"csv", FORMAT_CSV}, {"json", FORMAT_JSON}};
 
 static int parse_count(const char *arg, long max, long *out)
 {

@@ -16,9 +16,9 @@
 
 /* Options common to the subcommands. */
 typedef struct {
-    const char *out;      /* -o FILE|DIR, or NULL */
-    int threads;          /* -j N; 0 = not given */
-    uint64_t seed;        /* --seed S */
+    const char *out; /* -o FILE|DIR, or NULL */
+    int threads;     /* -j N; 0 = not given */
+    uint64_t seed;   /* --seed S */
     int has_seed;
     restab_format format; /* --format */
     const char *table;    /* --table NAME, or NULL for the default */

@@ -48,7 +48,8 @@ int cmd_check(int argc, char **argv)
         return 1;
     int opt, rc = 0;
     optind = 1;
-    while (rc == 0 && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while (rc == 0 &&
+           (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (opt == OPT_HELP) {
             fputs(usage, stdout);
             free(err);
@@ -79,7 +80,7 @@ int cmd_check(int argc, char **argv)
     }
     if (st != ST_OK) {
         cli_print_errors(err);
-    } else if (!c.quiet) {
+    } else if (!c.quiet && s != NULL) {
         size_t n = in.survey ? table_nrows(in.survey) : 0;
         printf("%s: ok: %zu respondents (%zu in wave %ld), %zu areas, %zu "
                "scales\n",

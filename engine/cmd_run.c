@@ -10,8 +10,8 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <omp.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,13 +45,13 @@ static const char demo_usage[] =
 
 /* Sections whose stages are not built yet in this version. */
 static const char *const pending_sections[] = {
-    "derive", "exchanges", "index", "model", "mediation",
-    "compare", "spatial", "evaluate", "report"};
+    "derive",  "exchanges", "index",    "model", "mediation",
+    "compare", "spatial",   "evaluate", "report"};
 
 enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
-    "load", "scales", "ecometric", "exchanges", "models",
-    "compare", "spatial", "figures", "report", "total"};
+    "load",    "scales",  "ecometric", "exchanges", "models",
+    "compare", "spatial", "figures",   "report",    "total"};
 enum { T_LOAD, T_SCALES, T_TOTAL = 9 };
 
 typedef struct {
@@ -94,8 +94,8 @@ static void warn_pending(run_ctx *r)
 {
     for (size_t i = 0; i < r->s->nsections; i++) {
         const study_section *sec = &r->s->sections[i];
-        for (size_t k = 0; k < sizeof pending_sections / sizeof *pending_sections;
-             k++)
+        for (size_t k = 0;
+             k < sizeof pending_sections / sizeof *pending_sections; k++)
             if (strcmp(sec->kind, pending_sections[k]) == 0)
                 warn(r, "stage_not_built",
                      "[%s%s%s]: this stage is not built yet in ecometer %s; "
@@ -190,9 +190,9 @@ static status stage_scales(run_ctx *r)
     size_t ns = s->nscales;
     wave_data w = {0};
     status st = ST_OK;
-    r->results = calloc(ns ? ns : 1, sizeof *r->results);
+    r->results = calloc(ns ? ns : 1, sizeof(scale_result *)); // NOLINT
     error_buf *errs = calloc(ns ? ns : 1, sizeof *errs);
-    const double ***cols = calloc(ns ? ns : 1, sizeof *cols);
+    const double ***cols = calloc(ns ? ns : 1, sizeof(const double **));
     if (r->results == NULL || errs == NULL || cols == NULL ||
         wave_data_make(&r->in, &w) != 0) {
         st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
@@ -212,8 +212,9 @@ static status stage_scales(run_ctx *r)
     int failed = 0;
     const inputs *in = &r->in;
     scale_result **results = r->results;
-#pragma omp parallel for schedule(dynamic) default(none) \
-    shared(s, ns, w, cols, errs, results, in) reduction(| : failed)
+#pragma omp parallel for schedule(dynamic) default(none)                       \
+    shared(s, ns, w, cols, errs, results, in) reduction(|                      \
+                                                        : failed)
     for (size_t i = 0; i < ns; i++) {
         const study_scale *sc = &s->scales[i];
         scale_input si = {w.n,     sc->nitems, cols[i], sc->reversed,
@@ -282,8 +283,9 @@ static status write_json(run_ctx *r, const char *rel, json_t *doc)
     FILE *f = outdir_open(r->od, rel, r->err);
     status st = f ? ST_OK : r->err->st;
     if (f != NULL) {
-        if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                   JSON_REAL_PRECISION(17)) != 0 ||
+        if (json_dumpf(doc, f,
+                       JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                           JSON_REAL_PRECISION(17)) != 0 ||
             fputc('\n', f) == EOF)
             st = err_set(r->err, ST_EIO, rel, 0, 0, "write failed");
         status cst = outdir_close(r->od, f, rel, r->err);
@@ -316,20 +318,19 @@ static status write_summary(run_ctx *r)
                       "rwg_j_mean", number_or_null(x->rwg_j_mean)));
     }
     for (size_t i = 0; warnings && i < r->nwarnings; i++)
-        json_array_append_new(warnings,
-                              json_pack("{s:s, s:s}", "code",
-                                        r->warnings[i].code, "message",
-                                        r->warnings[i].message));
+        json_array_append_new(
+            warnings, json_pack("{s:s, s:s}", "code", r->warnings[i].code,
+                                "message", r->warnings[i].message));
     size_t n = r->in.survey ? table_nrows(r->in.survey) : 0;
     json_t *data = json_pack(
         "{s:I, s:I, s:I, s:I, s:I}", "respondents", (json_int_t)n,
         "respondents_latest_wave", (json_int_t)r->in.nlatest, "areas",
         (json_int_t)r->in.nareas, "first_wave", (json_int_t)r->in.first_wave,
         "latest_wave", (json_int_t)r->in.latest_wave);
-    json_t *doc = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "title",
-                            r->s->title, "seed", (json_int_t)r->seed,
-                            "versions", versions_json(), "data", data,
-                            "scales", scales, "warnings", warnings);
+    json_t *doc =
+        json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "title", r->s->title,
+                  "seed", (json_int_t)r->seed, "versions", versions_json(),
+                  "data", data, "scales", scales, "warnings", warnings);
     return write_json(r, "summary.json", doc);
 }
 
@@ -372,19 +373,18 @@ static status write_manifest(run_ctx *r)
         json_array_append_new(outputs, e);
     }
     const char *base = strrchr(s->path, '/');
-    json_t *study_file = st == ST_OK
-                              ? file_entry(s->path, base ? base + 1 : s->path,
-                                           r->err)
-                              : NULL;
+    json_t *study_file =
+        st == ST_OK ? file_entry(s->path, base ? base + 1 : s->path, r->err)
+                    : NULL;
     if (st != ST_OK || study_file == NULL) {
         json_decref(ins);
         json_decref(outputs);
         return r->err->st;
     }
-    json_t *doc = json_pack("{s:s, s:I, s:o, s:o, s:o}", "ecometer",
-                            ECOMETER_VERSION, "seed", (json_int_t)r->seed,
-                            "study", study_file, "inputs", ins, "outputs",
-                            outputs);
+    json_t *doc =
+        json_pack("{s:s, s:I, s:o, s:o, s:o}", "ecometer", ECOMETER_VERSION,
+                  "seed", (json_int_t)r->seed, "study", study_file, "inputs",
+                  ins, "outputs", outputs);
     return write_json(r, "manifest.json", doc);
 }
 
@@ -422,8 +422,8 @@ static status run_pipeline(run_ctx *r)
     r->od = outdir_begin(r->c.out, r->err);
     if (r->od == NULL)
         return r->err->st;
-    if ((st = write_scale_tables(r)) != ST_OK || (st = write_summary(r)) != ST_OK ||
-        (st = write_manifest(r)) != ST_OK)
+    if ((st = write_scale_tables(r)) != ST_OK ||
+        (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK)
         return st;
     r->seconds[T_TOTAL] = omp_get_wtime() - start;
     if ((st = write_run_json(r)) != ST_OK)
@@ -508,7 +508,7 @@ static int run_main(int argc, char **argv, int demo)
         r.s = study_load(path, r.err);
         st = r.s ? ST_OK : r.err->st;
     }
-    if (rc == 0 && st == ST_OK) {
+    if (rc == 0 && st == ST_OK && r.s != NULL) {
         r.seed = r.c.has_seed ? r.c.seed : r.s->seed;
         r.threads = cli_set_threads(r.c.threads, r.s->threads);
         st = run_pipeline(&r);
@@ -528,5 +528,11 @@ static int run_main(int argc, char **argv, int demo)
     return err_exit_code(st);
 }
 
-int cmd_run(int argc, char **argv) { return run_main(argc, argv, 0); }
-int cmd_demo(int argc, char **argv) { return run_main(argc, argv, 1); }
+int cmd_run(int argc, char **argv)
+{
+    return run_main(argc, argv, 0);
+}
+int cmd_demo(int argc, char **argv)
+{
+    return run_main(argc, argv, 1);
+}

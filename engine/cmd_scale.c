@@ -14,8 +14,14 @@
 #include "commands.h"
 #include "measure.h"
 
-enum { OPT_ITEMS = OPT_FIRST_COMMAND_OPTION, OPT_REVERSE, OPT_RANGE, OPT_GROUP,
-       OPT_MISSING, OPT_NAME };
+enum {
+    OPT_ITEMS = OPT_FIRST_COMMAND_OPTION,
+    OPT_REVERSE,
+    OPT_RANGE,
+    OPT_GROUP,
+    OPT_MISSING,
+    OPT_NAME
+};
 
 static const struct option options[] = {
     {"items", required_argument, NULL, OPT_ITEMS},
@@ -98,17 +104,18 @@ static int parse_args(int argc, char **argv, scale_args *a, cli_common *c,
             continue;
         switch (opt) {
         case OPT_ITEMS:
-            if ((a->nitems = cli_list(optarg, "scale", "--items", &a->items, err)) < 0)
+            if ((a->nitems =
+                     cli_list(optarg, "scale", "--items", &a->items, err)) < 0)
                 return -1;
             break;
         case OPT_REVERSE:
-            if ((a->nreverse = cli_list(optarg, "scale", "--reverse", &a->reverse,
-                                        err)) < 0)
+            if ((a->nreverse = cli_list(optarg, "scale", "--reverse",
+                                        &a->reverse, err)) < 0)
                 return -1;
             break;
         case OPT_MISSING:
-            if ((a->nmissing = cli_list(optarg, "scale", "--missing", &a->missing,
-                                        err)) < 0)
+            if ((a->nmissing = cli_list(optarg, "scale", "--missing",
+                                        &a->missing, err)) < 0)
                 return -1;
             break;
         case OPT_RANGE:
@@ -136,11 +143,11 @@ static int parse_args(int argc, char **argv, scale_args *a, cli_common *c,
                -1;
     a->data = argv[optind];
     if (a->nitems <= 0)
-        return err_set(err, ST_EUSAGE, "scale", 0, 0,
-                       "--items is required"), -1;
+        return err_set(err, ST_EUSAGE, "scale", 0, 0, "--items is required"),
+               -1;
     if (!a->has_range)
-        return err_set(err, ST_EUSAGE, "scale", 0, 0,
-                       "--range is required"), -1;
+        return err_set(err, ST_EUSAGE, "scale", 0, 0, "--range is required"),
+               -1;
     return 0;
 }
 
@@ -195,15 +202,19 @@ static status run_scale(const scale_args *a, const cli_common *c,
     }
     int pick = cli_pick_table(c, "scale", table_names, 3, err);
     if (pick == 2 && a->group == NULL)
-        pick = -1, err_set(err, ST_EUSAGE, "scale", 0, 0,
-                           "--table areas needs --group");
+        pick = -1,
+        err_set(err, ST_EUSAGE, "scale", 0, 0, "--table areas needs --group");
     if (pick < 0) {
         st = ST_EUSAGE;
         goto done;
     }
-    table_request req = {a->data,  NULL, cols, p + (a->group != NULL),
+    table_request req = {a->data,
+                         NULL,
+                         cols,
+                         p + (a->group != NULL),
                          (const char *const *)a->missing,
-                         a->nmissing > 0 ? (size_t)a->nmissing : 0, 0};
+                         a->nmissing > 0 ? (size_t)a->nmissing : 0,
+                         0};
     t = table_load(&req, err);
     if (t == NULL) {
         st = err->st;
@@ -214,8 +225,8 @@ static status run_scale(const scale_args *a, const cli_common *c,
     if (a->group != NULL &&
         measure_group_index(t, p, NULL, &group, &ids, &ngroups) != 0)
         goto done;
-    scale_input in = {table_nrows(t), p, columns, reversed, a->low, a->high,
-                      group, ngroups};
+    scale_input in = {table_nrows(t), p,       columns, reversed,
+                      a->low,         a->high, group,   ngroups};
     res = scale_compute(&in, err);
     if (res == NULL) {
         st = err->st;

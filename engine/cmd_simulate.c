@@ -16,8 +16,12 @@
 #include "commands.h"
 #include "outdir.h"
 
-enum { OPT_AREAS = OPT_FIRST_COMMAND_OPTION, OPT_RESPONDENTS, OPT_EXCHANGES,
-       OPT_WAVES };
+enum {
+    OPT_AREAS = OPT_FIRST_COMMAND_OPTION,
+    OPT_RESPONDENTS,
+    OPT_EXCHANGES,
+    OPT_WAVES
+};
 
 static const struct option options[] = {
     {"areas", required_argument, NULL, OPT_AREAS},
@@ -68,8 +72,9 @@ static status write_by_area(const sim_ctx *s, area_rows fn, size_t wave,
     int failed = 0;
     for (size_t start = 0; start < n && !failed; start += BLOCK) {
         size_t m = n - start < BLOCK ? n - start : BLOCK;
-#pragma omp parallel for schedule(dynamic) default(none) \
-    shared(s, fn, wave, buf, len, start, m) reduction(| : failed)
+#pragma omp parallel for schedule(dynamic) default(none)                       \
+    shared(s, fn, wave, buf, len, start, m) reduction(|                        \
+                                                      : failed)
         for (size_t i = 0; i < m; i++) {
             buf[i] = NULL;
             FILE *f = open_memstream(&buf[i], &len[i]);
@@ -179,10 +184,10 @@ static void header(csvout *w, const char *const *names, size_t n)
 static int write_areas(const sim_ctx *s, FILE *f)
 {
     static const char *const cols[] = {
-        "area_id",   "area_name",    "region",       "population",
-        "poverty",   "unemployment", "public_assist", "female_head",
-        "under18",   "immigrant",    "owner_occ",    "same_house5",
-        "violent_crimes", "homicides", "timebank"};
+        "area_id",        "area_name",    "region",        "population",
+        "poverty",        "unemployment", "public_assist", "female_head",
+        "under18",        "immigrant",    "owner_occ",     "same_house5",
+        "violent_crimes", "homicides",    "timebank"};
     csvout w;
     csvout_init(&w, f);
     header(&w, cols, sizeof cols / sizeof cols[0]);
@@ -195,9 +200,9 @@ static int write_areas(const sim_ctx *s, FILE *f)
         csvout_text(&w, name);
         csvout_text(&w, sim_region_names[a->region]);
         csvout_num(&w, a->population);
-        const double v[] = {a->poverty,   a->unemployment, a->public_assist,
-                            a->female_head, a->under18,    a->immigrant,
-                            a->owner_occ, a->same_house5};
+        const double v[] = {a->poverty,     a->unemployment, a->public_assist,
+                            a->female_head, a->under18,      a->immigrant,
+                            a->owner_occ,   a->same_house5};
         for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
             csvout_num(&w, v[i]);
         csvout_int(&w, a->violent_crimes);
@@ -211,8 +216,8 @@ static int write_areas(const sim_ctx *s, FILE *f)
 static int write_truth(const sim_ctx *s, FILE *f)
 {
     static const char *const cols[] = {
-        "area_id", "disadvantage", "efficacy_effect", "efficacy", "timebank",
-        "did_effect", "expected_violent", "expected_homicides"};
+        "area_id",  "disadvantage", "efficacy_effect",  "efficacy",
+        "timebank", "did_effect",   "expected_violent", "expected_homicides"};
     csvout w;
     csvout_init(&w, f);
     header(&w, cols, sizeof cols / sizeof cols[0]);
@@ -273,11 +278,12 @@ static int write_geojson(const sim_ctx *s, FILE *f)
     int rc = features == NULL;
     for (size_t k = 0; k < s->p.areas && rc == 0; k++) {
         const sim_area *a = &s->areas[k];
-        double x0 = lon0 + dlon * (double)a->col, y0 = lat0 - dlat * (double)a->row;
+        double x0 = lon0 + dlon * (double)a->col,
+               y0 = lat0 - dlat * (double)a->row;
         area_id(s, k, id, sizeof id);
-        json_t *ring = json_pack(
-            "[[f,f],[f,f],[f,f],[f,f],[f,f]]", x0, y0, x0, y0 - dlat,
-            x0 + dlon, y0 - dlat, x0 + dlon, y0, x0, y0);
+        json_t *ring =
+            json_pack("[[f,f],[f,f],[f,f],[f,f],[f,f]]", x0, y0, x0, y0 - dlat,
+                      x0 + dlon, y0 - dlat, x0 + dlon, y0, x0, y0);
         json_t *feature = json_pack(
             "{s:s, s:{s:s}, s:{s:s, s:[o]}}", "type", "Feature", "properties",
             "area_id", id, "geometry", "type", "Polygon", "coordinates", ring);
@@ -300,7 +306,8 @@ static int write_study(const sim_ctx *s, FILE *f)
     int rc = fprintf(
         f,
         "; A synthetic study written by `ecometer simulate` (README.md, \"The\n"
-        "; simulation model\"): %zu areas, %g respondents and %g exchanges per\n"
+        "; simulation model\"): %zu areas, %g respondents and %g exchanges "
+        "per\n"
         "; area on average, %zu wave(s), seed %llu.\n"
         "[study]\n"
         "title = Simulated study of collective efficacy and time banking\n"
@@ -396,8 +403,8 @@ static status write_survey(outdir *od, const sim_ctx *s, error_buf *err)
         return err->st;
     csvout w;
     csvout_init(&w, f);
-    const char *const lead[] = {"resp_id", "area_id", "wave", "age", "female",
-                                "owner", "years_resident"};
+    const char *const lead[] = {"resp_id", "area_id", "wave",          "age",
+                                "female",  "owner",   "years_resident"};
     for (size_t i = 0; i < 7; i++)
         if (i != 2 || s->p.waves > 1)
             csvout_text(&w, lead[i]);
@@ -416,9 +423,9 @@ static status write_exchanges(outdir *od, const sim_ctx *s, error_buf *err)
     FILE *f = outdir_open(od, "exchanges.csv", err);
     if (f == NULL)
         return err->st;
-    static const char *const cols[] = {"exchange_id", "date", "giver_id",
+    static const char *const cols[] = {"exchange_id", "date",       "giver_id",
                                        "receiver_id", "giver_role", "hours",
-                                       "category", "area_id"};
+                                       "category",    "area_id"};
     csvout w;
     csvout_init(&w, f);
     header(&w, cols, sizeof cols / sizeof cols[0]);

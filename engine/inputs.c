@@ -22,7 +22,7 @@ static int collect_items(const study *s, inputs *in)
         for (size_t j = 0; j < s->scales[i].nitems; j++) {
             char *name = s->scales[i].items[j];
             size_t k = 0;
-            while (k < in->nitems && strcmp(in->items[k], name) != 0)
+            while (k < in->nitems && strcmp(in->items[k], name) != 0) // NOLINT
                 k++;
             if (k == in->nitems)
                 in->items[in->nitems++] = name; /* borrowed from the study */
@@ -31,8 +31,7 @@ static int collect_items(const study *s, inputs *in)
 }
 
 /* The range an item's answers must lie in: that of its first scale. */
-static void item_range(const study *s, const char *item, double *lo,
-                       double *hi)
+static void item_range(const study *s, const char *item, double *lo, double *hi)
 {
     for (size_t i = 0; i < s->nscales; i++)
         for (size_t j = 0; j < s->scales[i].nitems; j++)
@@ -52,8 +51,8 @@ static status load_survey(const study *s, inputs *in, error_buf *err)
     cols[0] = (col_spec){s->respondent, COL_TEXT, 0, 0, 0, 0};
     cols[1] = (col_spec){s->area, COL_TEXT, 0, 0, 0, 0};
     in->has_wave = s->wave != NULL;
-    cols[2] = (col_spec){s->wave ? s->wave : "", COL_INTEGER, !in->has_wave, 0,
-                         0, 0};
+    cols[2] =
+        (col_spec){s->wave ? s->wave : "", COL_INTEGER, !in->has_wave, 0, 0, 0};
     for (size_t i = 0; i < in->nitems; i++) {
         double lo = 0, hi = 0;
         item_range(s, in->items[i], &lo, &hi);
@@ -63,8 +62,9 @@ static status load_survey(const study *s, inputs *in, error_buf *err)
     in->col_area = 1;
     in->col_wave = 2;
     in->first_item = 3;
-    table_request req = {s->survey_file, NULL, cols, n,
-                         (const char *const *)s->missing, s->nmissing, 1};
+    table_request req = {
+        s->survey_file, NULL, cols, n, (const char *const *)s->missing,
+        s->nmissing,    1};
     in->survey = table_load(&req, err);
     free(cols);
     return in->survey ? ST_OK : err->st;
@@ -117,8 +117,9 @@ static status check_unique(const table *t, size_t col, const double *by,
                k[i + 1].key2 == k[i].key2)
             i++; /* report each duplicated id once */
         st = err_set(err, ST_EDATA, table_display(t), table_line(t, r),
-                     table_field(t, col), "duplicate %s \"%s\" (first on line %zu)%s",
-                     what, table_text(t, k[i].key2), table_line(t, first),
+                     table_field(t, col),
+                     "duplicate %s \"%s\" (first on line %zu)%s", what,
+                     table_text(t, k[i].key2), table_line(t, first),
                      by ? " in the same wave" : "");
     }
     free(k);
@@ -144,8 +145,8 @@ static status select_latest(inputs *in, error_buf *err)
     in->latest = malloc(n ? n : 1);
     if (in->latest == NULL)
         return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    const double *wave = in->has_wave ? table_numbers(in->survey, in->col_wave)
-                                      : NULL;
+    const double *wave =
+        in->has_wave ? table_numbers(in->survey, in->col_wave) : NULL;
     status st = ST_OK;
     in->latest_wave = in->first_wave = 1;
     for (size_t r = 0; wave && r < n; r++) {

@@ -15,15 +15,15 @@
 #include "../io/table.h"
 
 typedef struct {
-    table *survey;        /* NULL without [survey] */
+    table *survey;                             /* NULL without [survey] */
     size_t col_respondent, col_area, col_wave; /* columns of survey */
     int has_wave;
-    char **items;         /* every scale item once, in study order */
+    char **items; /* every scale item once, in study order */
     size_t nitems;
-    size_t first_item;    /* survey column of items[0]; items follow */
-    table *areas;         /* NULL without [areas] */
-    int32_t *area_of;     /* per survey row: area index, -1 outside the
-                             latest wave */
+    size_t first_item;     /* survey column of items[0]; items follow */
+    table *areas;          /* NULL without [areas] */
+    int32_t *area_of;      /* per survey row: area index, -1 outside the
+                              latest wave */
     const char **area_ids; /* nareas ids in byte order (kept by a table) */
     size_t nareas;
     unsigned char *latest; /* per survey row: in the latest wave */

@@ -25,15 +25,14 @@ static const command commands[] = {
      NULL},
     {"demo", "[-o DIR] [-j N]", "run the bundled demo study (datasets/demo/)",
      cmd_demo, NULL},
-    {"check", "STUDY.ini", "validate the study file and every input",
-     cmd_check, NULL},
+    {"check", "STUDY.ini", "validate the study file and every input", cmd_check,
+     NULL},
     {"simulate",
      "-o DIR [--areas J] [--respondents M] [--exchanges K] [--waves W] "
      "[--seed S]",
-     "write a synthetic study from a model with known parameters",
-     cmd_simulate, NULL},
-    {"scale",
-     "DATA.csv --items a,b,c [--reverse a] --range 1,5 [--group COL]",
+     "write a synthetic study from a model with known parameters", cmd_simulate,
+     NULL},
+    {"scale", "DATA.csv --items a,b,c [--reverse a] --range 1,5 [--group COL]",
      "reliability and agreement: alpha, items, ICC(1), ICC(2), rwg(j)",
      cmd_scale, NULL},
     {"ecometric",
@@ -49,20 +48,17 @@ static const command commands[] = {
     {"index", "DATA.csv --id C --from a,b,c [--method pca]",
      "a composite index (first principal component) per row", NULL,
      "the regression issue"},
-    {"mediate",
-     "DATA.csv --x C --m C --y C [--covariates ...] [--bootstrap N]",
+    {"mediate", "DATA.csv --x C --m C --y C [--covariates ...] [--bootstrap N]",
      "indirect effect, Sobel test and bootstrap interval", NULL,
      "the regression issue"},
-    {"did",
-     "DATA.csv --outcome C --unit C --time C --treated C --start T",
+    {"did", "DATA.csv --outcome C --unit C --time C --treated C --start T",
      "difference-in-differences with unit and time fixed effects", NULL,
      "the regression issue"},
     {"reciprocity", "EXCHANGES.csv [options]",
      "reciprocity and co-production indices per area", NULL,
      "the reciprocity issue"},
     {"funnel", "DATA.csv --id C --type ratio|proportion|score ...",
-     "funnel-plot limits, intervals and flags", NULL,
-     "the comparison issue"},
+     "funnel-plot limits, intervals and flags", NULL, "the comparison issue"},
     {"moran",
      "DATA.csv --id C --var C --neighbours EDGES.csv [--permutations N]",
      "Moran's I with analytic and permutation inference", NULL,
@@ -128,8 +124,8 @@ int main(int argc, char **argv)
             return not_built(c, argc - 1, argv + 1);
         return c->run(argc - 1, argv + 1);
     }
-    fprintf(stderr, "ecometer: unknown command '%s' (expected one of:",
-            argv[1]);
+    fprintf(stderr,
+            "ecometer: unknown command '%s' (expected one of:", argv[1]);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
     fprintf(stderr, ")\n");

@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const scale_cols[] = {
-    "scale", "n_items", "n_respondents", "alpha", "std_alpha",
-    "icc1",  "icc2",    "rwg_j_mean",    "rwg_j_median"};
+static const char *const scale_cols[] = {"scale", "n_items",    "n_respondents",
+                                         "alpha", "std_alpha",  "icc1",
+                                         "icc2",  "rwg_j_mean", "rwg_j_median"};
 static const char *const item_cols[] = {
-    "scale", "item", "reversed", "n", "mean", "sd", "r_drop", "alpha_if_dropped"};
-static const char *const area_cols[] = {"area_id", "n_respondents",
-                                        "raw_mean", "rwg_j"};
+    "scale", "item", "reversed", "n",
+    "mean",  "sd",   "r_drop",   "alpha_if_dropped"};
+static const char *const area_cols[] = {"area_id", "n_respondents", "raw_mean",
+                                        "rwg_j"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -109,9 +110,8 @@ int measure_group_index(const table *t, size_t col, const unsigned char *rows,
         (*ids)[k] = table_text(t, distinct[k]);
     }
     for (size_t r = 0; r < n; r++)
-        (*index)[r] = codes[r] >= 0 && (rows == NULL || rows[r])
-                          ? slot[codes[r]]
-                          : -1;
+        (*index)[r] =
+            codes[r] >= 0 && (rows == NULL || rows[r]) ? slot[codes[r]] : -1;
     *ngroups = g;
     free(slot);
     free(distinct);

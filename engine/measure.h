@@ -20,8 +20,9 @@ int measure_tables_create(measure_tables *m);
 void measure_tables_free(measure_tables *m);
 
 /* Appends one scale's rows (the areas table has no scale column: it
- * serves the one-scale `scale` command). item_names has r->n_items entries; group_ids
- * has one id per group (NULL without groups). Returns 0 or -1 (memory). */
+ * serves the one-scale `scale` command). item_names has r->n_items entries;
+ * group_ids has one id per group (NULL without groups). Returns 0 or -1
+ * (memory). */
 int measure_tables_add(measure_tables *m, const char *scale,
                        const scale_result *r, const char *const *item_names,
                        const int *reversed, const char *const *group_ids,

@@ -97,9 +97,18 @@ status outdir_close(outdir *od, FILE *f, const char *rel, error_buf *err)
     return ST_OK;
 }
 
-const char *outdir_path(const outdir *od) { return od->tmp; }
-size_t outdir_count(const outdir *od) { return od->nfiles; }
-const char *outdir_file(const outdir *od, size_t i) { return od->files[i]; }
+const char *outdir_path(const outdir *od)
+{
+    return od->tmp;
+}
+size_t outdir_count(const outdir *od)
+{
+    return od->nfiles;
+}
+const char *outdir_file(const outdir *od, size_t i)
+{
+    return od->files[i];
+}
 
 static int remove_entry(const char *path, const struct stat *sb, int flag,
                         struct FTW *ftw)

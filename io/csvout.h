@@ -21,7 +21,7 @@ typedef struct {
 
 void csvout_init(csvout *w, FILE *f);
 void csvout_text(csvout *w, const char *s); /* NULL writes NA */
-void csvout_num(csvout *w, double v);        /* NaN writes NA */
+void csvout_num(csvout *w, double v);       /* NaN writes NA */
 void csvout_int(csvout *w, long long v);
 void csvout_bool(csvout *w, int b);
 void csvout_na(csvout *w);

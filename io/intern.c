@@ -66,8 +66,7 @@ void intern_free(intern *in)
     free(in);
 }
 
-static size_t find_slot(const intern *in, const char *s, size_t len,
-                        uint64_t h)
+static size_t find_slot(const intern *in, const char *s, size_t len, uint64_t h)
 {
     size_t mask = in->nslots - 1;
     size_t i = (size_t)h & mask;

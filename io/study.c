@@ -23,17 +23,17 @@
 enum { MAX_LINE = 200, MAX_FILE = 1 << 20 };
 
 typedef enum {
-    K_TEXT,    /* free text */
-    K_PATH,    /* a file, relative to the study file */
-    K_COLUMN,  /* a column name */
-    K_LIST,    /* comma-separated names */
-    K_UINT,    /* a non-negative integer */
-    K_POSINT,  /* a positive integer */
-    K_RANGE,   /* two numbers, low < high */
-    K_DATE,    /* YYYY-MM-DD */
-    K_CHOICE,  /* one of `choices` */
-    K_SE,      /* classical, hc0, hc1, hc3 or cluster:COLUMN */
-    K_FORMULA  /* an expression, checked by the stage that uses it */
+    K_TEXT,   /* free text */
+    K_PATH,   /* a file, relative to the study file */
+    K_COLUMN, /* a column name */
+    K_LIST,   /* comma-separated names */
+    K_UINT,   /* a non-negative integer */
+    K_POSINT, /* a positive integer */
+    K_RANGE,  /* two numbers, low < high */
+    K_DATE,   /* YYYY-MM-DD */
+    K_CHOICE, /* one of `choices` */
+    K_SE,     /* classical, hc0, hc1, hc3 or cluster:COLUMN */
+    K_FORMULA /* an expression, checked by the stage that uses it */
 } key_type;
 
 typedef struct {
@@ -50,20 +50,19 @@ typedef struct {
     const key_rule *rules;
 } section_rule;
 
-static const key_rule study_keys[] = {
-    {"title", K_TEXT, 0, NULL},
-    {"seed", K_UINT, 0, NULL},
-    {"threads", K_UINT, 0, NULL},
-    {NULL, K_TEXT, 0, NULL}};
+static const key_rule study_keys[] = {{"title", K_TEXT, 0, NULL},
+                                      {"seed", K_UINT, 0, NULL},
+                                      {"threads", K_UINT, 0, NULL},
+                                      {NULL, K_TEXT, 0, NULL}};
 static const key_rule survey_keys[] = {
-    {"file", K_PATH, 1, NULL},  {"respondent", K_COLUMN, 0, NULL},
-    {"area", K_COLUMN, 0, NULL}, {"wave", K_COLUMN, 0, NULL},
+    {"file", K_PATH, 1, NULL},    {"respondent", K_COLUMN, 0, NULL},
+    {"area", K_COLUMN, 0, NULL},  {"wave", K_COLUMN, 0, NULL},
     {"missing", K_LIST, 0, NULL}, {NULL, K_TEXT, 0, NULL}};
 static const key_rule areas_keys[] = {
-    {"file", K_PATH, 1, NULL},        {"area", K_COLUMN, 0, NULL},
-    {"name", K_COLUMN, 0, NULL},      {"region", K_COLUMN, 0, NULL},
+    {"file", K_PATH, 1, NULL},         {"area", K_COLUMN, 0, NULL},
+    {"name", K_COLUMN, 0, NULL},       {"region", K_COLUMN, 0, NULL},
     {"population", K_COLUMN, 0, NULL}, {"neighbours", K_PATH, 0, NULL},
-    {"map", K_PATH, 0, NULL},         {NULL, K_TEXT, 0, NULL}};
+    {"map", K_PATH, 0, NULL},          {NULL, K_TEXT, 0, NULL}};
 static const key_rule derive_keys[] = {{NULL, K_FORMULA, 0, NULL}};
 static const key_rule exchanges_keys[] = {
     {"file", K_PATH, 1, NULL},
@@ -83,9 +82,9 @@ static const key_rule exchanges_keys[] = {
     {"members", K_PATH, 0, NULL},
     {NULL, K_TEXT, 0, NULL}};
 static const key_rule scale_keys[] = {
-    {"items", K_LIST, 0, NULL},  {"combine", K_LIST, 0, NULL},
+    {"items", K_LIST, 0, NULL},   {"combine", K_LIST, 0, NULL},
     {"reverse", K_LIST, 0, NULL}, {"range", K_RANGE, 0, NULL},
-    {"adjust", K_LIST, 0, NULL}, {NULL, K_TEXT, 0, NULL}};
+    {"adjust", K_LIST, 0, NULL},  {NULL, K_TEXT, 0, NULL}};
 static const key_rule index_keys[] = {{"from", K_LIST, 1, NULL},
                                       {"method", K_CHOICE, 0, "pca"},
                                       {NULL, K_TEXT, 0, NULL}};
@@ -96,8 +95,8 @@ static const key_rule model_keys[] = {
     {"se", K_SE, 0, NULL},
     {NULL, K_TEXT, 0, NULL}};
 static const key_rule mediation_keys[] = {
-    {"x", K_COLUMN, 1, NULL},        {"m", K_COLUMN, 1, NULL},
-    {"y", K_COLUMN, 1, NULL},        {"covariates", K_LIST, 0, NULL},
+    {"x", K_COLUMN, 1, NULL},         {"m", K_COLUMN, 1, NULL},
+    {"y", K_COLUMN, 1, NULL},         {"covariates", K_LIST, 0, NULL},
     {"bootstrap", K_POSINT, 0, NULL}, {NULL, K_TEXT, 0, NULL}};
 static const key_rule compare_keys[] = {
     {"observed", K_COLUMN, 0, NULL},
@@ -196,11 +195,15 @@ static int split_header(const char *text, char **kind, char **name)
     }
     *kind = strdup(t);
     free(copy);
-    return *kind == NULL ? -1 : 0;
+    if (*kind == NULL) {
+        free(*name);
+        *name = NULL;
+        return -1;
+    }
+    return 0;
 }
 
-static study_section *find_section(study *s, const char *kind,
-                                   const char *name)
+static study_section *find_section(study *s, const char *kind, const char *name)
 {
     for (size_t i = 0; i < s->nsections; i++) {
         study_section *sec = &s->sections[i];
@@ -302,8 +305,8 @@ static void prescan(reader *rd, char *text)
                     free(name);
                     current = NULL;
                 } else {
-                    study_section *secs = realloc(
-                        s->sections, (s->nsections + 1) * sizeof *secs);
+                    study_section *secs =
+                        realloc(s->sections, (s->nsections + 1) * sizeof *secs);
                     if (secs == NULL) {
                         rd->oom = 1;
                         free(kind);
@@ -311,7 +314,8 @@ static void prescan(reader *rd, char *text)
                     } else {
                         s->sections = secs;
                         current = &secs[s->nsections++];
-                        *current = (study_section){kind, name, line + 1, NULL, 0};
+                        *current =
+                            (study_section){kind, name, line + 1, NULL, 0};
                     }
                 }
                 *close = ']';
@@ -380,7 +384,7 @@ static int on_value(void *user, const char *section, const char *key,
 }
 
 #define SEC_FMT "[%s%s%s]"
-#define SEC_ARGS(sec)                                                         \
+#define SEC_ARGS(sec)                                                          \
     (sec)->kind, (sec)->name ? " " : "", (sec)->name ? (sec)->name : ""
 
 long study_split_list(const char *value, char ***out)
@@ -393,7 +397,7 @@ long study_split_list(const char *value, char ***out)
     char **list = NULL;
     int bad = 0;
     /* strtok_r tokens would skip empty entries silently; walk commas. */
-    for (char *p = copy;; ) {
+    for (char *p = copy;;) {
         char *comma = strchr(p, ',');
         if (comma)
             *comma = '\0';
@@ -517,8 +521,9 @@ static void check_value(reader *rd, const study_section *sec,
     case K_LIST:
         n = study_split_list(v, &list);
         if (n < 0)
-            bad_value(rd, sec, e, "a comma-separated list without empty "
-                                  "entries");
+            bad_value(rd, sec, e,
+                      "a comma-separated list without empty "
+                      "entries");
         study_list_free(list, n > 0 ? (size_t)n : 0);
         break;
     case K_UINT:
@@ -547,8 +552,9 @@ static void check_value(reader *rd, const study_section *sec,
     case K_SE:
         if (!in_choices("classical, hc0, hc1, hc3", v) &&
             !(strncmp(v, "cluster:", 8) == 0 && v[8] != '\0'))
-            bad_value(rd, sec, e, "one of classical, hc0, hc1, hc3, "
-                                  "cluster:COLUMN");
+            bad_value(rd, sec, e,
+                      "one of classical, hc0, hc1, hc3, "
+                      "cluster:COLUMN");
         break;
     default:
         break;
@@ -591,7 +597,7 @@ static void check_section(reader *rd, const study_section *sec)
     if (sec->name != NULL && !is_identifier(sec->name))
         err_set(rd->err, ST_EUSAGE, rd->name, sec->line, 0,
                 SEC_FMT ": the name must be a letter followed by letters, "
-                "digits, '_' or '.'",
+                        "digits, '_' or '.'",
                 SEC_ARGS(sec));
     for (size_t i = 0; i < sec->nentries; i++) {
         const study_entry *e = &sec->entries[i];
@@ -607,7 +613,7 @@ static void check_section(reader *rd, const study_section *sec)
         if (rule->free_keys && k->key == NULL && !is_identifier(e->key)) {
             err_set(rd->err, ST_EUSAGE, rd->name, e->line, 0,
                     SEC_FMT " %s: a variable name must be a letter followed "
-                    "by letters, digits, '_' or '.'",
+                            "by letters, digits, '_' or '.'",
                     SEC_ARGS(sec), e->key);
             continue;
         }
@@ -666,7 +672,8 @@ static long split_or_empty(reader *rd, const char *v, char ***out)
 static void fill_scale(reader *rd, const study_section *sec, study_scale *sc)
 {
     sc->name = dup_or(rd, sec->name, NULL);
-    sc->nitems = (size_t)split_or_empty(rd, study_get(sec, "items"), &sc->items);
+    sc->nitems =
+        (size_t)split_or_empty(rd, study_get(sec, "items"), &sc->items);
     sc->ncombine =
         (size_t)split_or_empty(rd, study_get(sec, "combine"), &sc->combine);
     sc->nadjust =
@@ -702,8 +709,8 @@ static void mark_reversed(reader *rd, const study_section *sec, study_scale *sc)
 
 /* A combined scale takes the items, reversals and range of the scales it
  * combines, which must be item scales with the same range. */
-static void combine_scale(reader *rd, const study_section *sec,
-                          study_scale *sc, const study *s)
+static void combine_scale(reader *rd, const study_section *sec, study_scale *sc,
+                          const study *s)
 {
     for (size_t c = 0; c < sc->ncombine; c++) {
         const study_scale *part = NULL;
@@ -725,10 +732,10 @@ static void combine_scale(reader *rd, const study_section *sec,
                     SEC_FMT " combine: '%s' has a different range",
                     SEC_ARGS(sec), sc->combine[c]);
         }
-        char **items = realloc(sc->items,
-                               (sc->nitems + part->nitems) * sizeof *items);
-        int *rev = realloc(sc->reversed,
-                           (sc->nitems + part->nitems) * sizeof *rev);
+        char **items =
+            realloc(sc->items, (sc->nitems + part->nitems) * sizeof *items);
+        int *rev =
+            realloc(sc->reversed, (sc->nitems + part->nitems) * sizeof *rev);
         if (items)
             sc->items = items;
         if (rev)
@@ -767,7 +774,8 @@ static void build_scales(reader *rd, study *s)
             int has_items = study_get(sec, "items") != NULL;
             if (has_items == combined) {
                 err_set(rd->err, ST_EUSAGE, rd->name, sec->line, 0,
-                        SEC_FMT ": give either items or combine", SEC_ARGS(sec));
+                        SEC_FMT ": give either items or combine",
+                        SEC_ARGS(sec));
                 continue;
             }
             study_scale *sc = &s->scales[s->nscales++];
@@ -782,7 +790,7 @@ static void build_scales(reader *rd, study *s)
                 if (study_get(sec, "reverse") || study_get(sec, "range"))
                     err_set(rd->err, ST_EUSAGE, rd->name, sec->line, 0,
                             SEC_FMT ": a combined scale takes reverse and "
-                            "range from the scales it combines",
+                                    "range from the scales it combines",
                             SEC_ARGS(sec));
                 combine_scale(rd, sec, sc, s);
             }
@@ -798,7 +806,7 @@ static void check_compare(reader *rd, const study_section *sec)
     if (observed == score || (observed && !base))
         err_set(rd->err, ST_EUSAGE, rd->name, sec->line, 0,
                 SEC_FMT ": give observed with denominator or expected, or "
-                "give score",
+                        "give score",
                 SEC_ARGS(sec));
 }
 

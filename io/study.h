@@ -16,8 +16,8 @@
 
 typedef struct {
     char *key;
-    char *value; /* continuation lines joined with single spaces */
-    size_t line; /* where the key stands */
+    char *value;  /* continuation lines joined with single spaces */
+    size_t line;  /* where the key stands */
     int repeated; /* the key stands twice (an error already reported) */
 } study_entry;
 
@@ -31,7 +31,7 @@ typedef struct {
 
 typedef struct {
     char *name;
-    char **items; /* the scale's items; a combined scale's in order */
+    char **items;  /* the scale's items; a combined scale's in order */
     int *reversed; /* per item */
     size_t nitems;
     double low, high;

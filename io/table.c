@@ -24,11 +24,11 @@
 enum { READ_CHUNK = 1 << 20, MAX_LIST = 10 };
 
 typedef struct {
-    col_kind kind;    /* as requested, AUTO resolved at the end */
-    int present;      /* found in the header */
-    size_t field;     /* 1-based field number in the file */
-    double *num;      /* numeric columns */
-    int32_t *code;    /* text and AUTO columns */
+    col_kind kind; /* as requested, AUTO resolved at the end */
+    int present;   /* found in the header */
+    size_t field;  /* 1-based field number in the file */
+    double *num;   /* numeric columns */
+    int32_t *code; /* text and AUTO columns */
 } column;
 
 struct table {
@@ -47,21 +47,21 @@ typedef struct {
     error_buf *err;
     const char *name;
     int header_done;
-    size_t nheader;        /* fields in the header */
-    int *field_col;        /* header field -> requested column or -1 */
-    size_t field;          /* fields seen in the current row */
-    size_t line;           /* current line */
-    size_t row_line;       /* line where the current row started */
-    int last_term;         /* terminator that ended the previous row */
-    int stop;              /* a structural error: stop reading */
-    int failed;            /* a structural error was recorded */
-    int bad_cells;         /* a cell error was recorded */
+    size_t nheader;  /* fields in the header */
+    int *field_col;  /* header field -> requested column or -1 */
+    size_t field;    /* fields seen in the current row */
+    size_t line;     /* current line */
+    size_t row_line; /* line where the current row started */
+    int last_term;   /* terminator that ended the previous row */
+    int stop;        /* a structural error: stop reading */
+    int failed;      /* a structural error was recorded */
+    int bad_cells;   /* a cell error was recorded */
     int oom;
 } loader;
 
 static void free_columns(table *t)
 {
-    for (size_t c = 0; c < t->ncols; c++) {
+    for (size_t c = 0; t->cols != NULL && c < t->ncols; c++) {
         free(t->cols[c].num);
         free(t->cols[c].code);
     }
@@ -79,15 +79,42 @@ void table_free(table *t)
     free(t);
 }
 
-size_t table_nrows(const table *t) { return t->nrows; }
-const char *table_display(const table *t) { return t->display; }
-int table_present(const table *t, size_t c) { return t->cols[c].present; }
-col_kind table_kind(const table *t, size_t c) { return t->cols[c].kind; }
-size_t table_field(const table *t, size_t c) { return t->cols[c].field; }
-size_t table_line(const table *t, size_t r) { return t->line[r]; }
-const double *table_numbers(const table *t, size_t c) { return t->cols[c].num; }
-const int32_t *table_codes(const table *t, size_t c) { return t->cols[c].code; }
-size_t table_ncodes(const table *t) { return intern_count(t->strings); }
+size_t table_nrows(const table *t)
+{
+    return t->nrows;
+}
+const char *table_display(const table *t)
+{
+    return t->display;
+}
+int table_present(const table *t, size_t c)
+{
+    return t->cols[c].present;
+}
+col_kind table_kind(const table *t, size_t c)
+{
+    return t->cols[c].kind;
+}
+size_t table_field(const table *t, size_t c)
+{
+    return t->cols[c].field;
+}
+size_t table_line(const table *t, size_t r)
+{
+    return t->line[r];
+}
+const double *table_numbers(const table *t, size_t c)
+{
+    return t->cols[c].num;
+}
+const int32_t *table_codes(const table *t, size_t c)
+{
+    return t->cols[c].code;
+}
+size_t table_ncodes(const table *t)
+{
+    return intern_count(t->strings);
+}
 
 const char *table_text(const table *t, int32_t code)
 {
@@ -102,7 +129,8 @@ int32_t table_lookup(const table *t, const char *s)
 /* Strict number parsing in the C locale. Accepts an optional sign, digits,
  * one decimal point and an exponent, with surrounding blanks; rejects
  * "nan", "inf", hexadecimal and decimal commas, which strtod would take
- * or half-take. */
+ * or half-take. Returns 0 when not a number, 2 when written as a whole
+ * number (so callers need no floor()), else 1. */
 static int parse_number(const char *s, size_t len, double *out)
 {
     while (len > 0 && (*s == ' ' || *s == '\t')) {
@@ -122,7 +150,7 @@ static int parse_number(const char *s, size_t len, double *out)
             v = v * 10 + (s[j++] - '0');
         if (j == len && j > i) {
             *out = s[0] == '-' ? -(double)v : (double)v;
-            return 1;
+            return 2;
         }
     }
     int digits = 0;
@@ -153,25 +181,39 @@ static int is_missing(const loader *ld, const char *s, size_t len)
         return 1;
     for (size_t m = 0; m < ld->req->nmissing; m++) {
         const char *code = ld->req->missing[m];
-        if (strlen(code) == len && memcmp(code, s, len) == 0)
+        if (code[0] == s[0] && strlen(code) == len && memcmp(code, s, len) == 0)
             return 1;
     }
     return 0;
+}
+
+/* Whether a field is printable ASCII (or tab): no line ends to count and
+ * nothing to validate as UTF-8. Almost every field is; this is the hot
+ * path of the reader. */
+static int plain_ascii(const char *s, size_t len)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        any |= (unsigned char)((c < 0x20 && c != '\t') | (c >= 0x7f));
+    }
+    return !any;
 }
 
 static size_t count_newlines(const char *s, size_t len)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
-        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
+        if (s[i] == '\n' ||
+            (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
             n++;
     return n;
 }
 
 /* Records a message; stops the reading when the buffer is full. */
 __attribute__((format(printf, 5, 0))) static void
-vrecord(loader *ld, status st, size_t line, size_t col,
-                    const char *fmt, va_list ap)
+vrecord(loader *ld, status st, size_t line, size_t col, const char *fmt,
+        va_list ap)
 {
     err_vset(ld->err, st, ld->name, line, col, fmt, ap);
     if (ld->err != NULL && ld->err->n >= ERR_MAX)
@@ -286,7 +328,7 @@ static void data_field(loader *ld, const char *s, size_t len, size_t line)
     }
     double v;
     int ok = parse_number(s, len, &v);
-    int integral = ok && v == floor(v);
+    int integral = ok == 2 || (ok && v == floor(v));
     int in_range = !spec->ranged || (ok && v >= spec->min && v <= spec->max);
     if (ok && (col->kind != COL_INTEGER || integral) && in_range) {
         col->num[r] = v;
@@ -304,8 +346,8 @@ static void data_field(loader *ld, const char *s, size_t len, size_t line)
     else
         snprintf(expected, sizeof expected, "%s", what);
     err_quote(found, sizeof found, s, len);
-    bad_cell(ld, line, f + 1, "%s: expected %s, found %s", spec->name,
-             expected, found);
+    bad_cell(ld, line, f + 1, "%s: expected %s, found %s", spec->name, expected,
+             found);
 }
 
 static void on_field(void *data, size_t len, void *arg)
@@ -317,9 +359,10 @@ static void on_field(void *data, size_t len, void *arg)
     if (ld->field == 0)
         ld->row_line = ld->line;
     size_t line = ld->line;
-    ld->line += count_newlines(s, len);
-    size_t bad = utf8_invalid_at(s, len);
-    if (bad < len) {
+    int plain = plain_ascii(s, len);
+    if (!plain)
+        ld->line += count_newlines(s, len);
+    if (!plain && utf8_invalid_at(s, len) < len) {
         char found[128];
         err_quote(found, sizeof found, s, len);
         fail(ld, ST_EDATA, line, ld->field + 1,
@@ -490,7 +533,8 @@ table *table_load(const table_request *req, error_buf *err)
     FILE *f = fopen(req->path, "rb");
     if (f == NULL) {
         err_set(err, ST_EDATA, name, 0, 0, "cannot open: %s",
-                errno == ENOENT ? "no such file" : "permission denied or not a file");
+                errno == ENOENT ? "no such file"
+                                : "permission denied or not a file");
         return NULL;
     }
     table *t = table_alloc(req);

@@ -27,8 +27,8 @@ typedef enum {
 typedef struct {
     const char *name; /* header name, borrowed */
     col_kind kind;
-    int optional;    /* when absent from the header, a column of missing */
-    int ranged;      /* numbers must lie in [min, max] */
+    int optional; /* when absent from the header, a column of missing */
+    int ranged;   /* numbers must lie in [min, max] */
     double min, max;
 } col_spec;
 

@@ -27,9 +27,9 @@ typedef struct {
 } scale_input;
 
 typedef struct {
-    size_t n;               /* answers given */
-    double mean, sd;        /* over the answers given, after reversing */
-    double r_drop;          /* item against the sum of the others */
+    size_t n;        /* answers given */
+    double mean, sd; /* over the answers given, after reversing */
+    double r_drop;   /* item against the sum of the others */
     double alpha_if_dropped;
 } scale_item;
 
@@ -41,8 +41,8 @@ typedef struct {
 
 typedef struct {
     size_t n_items, n_respondents;
-    double alpha, std_alpha;  /* NaN with fewer than 2 items */
-    double icc1, icc2;        /* NaN without groups */
+    double alpha, std_alpha; /* NaN with fewer than 2 items */
+    double icc1, icc2;       /* NaN without groups */
     double rwg_j_mean, rwg_j_median;
     scale_item *items;   /* n_items entries */
     scale_group *groups; /* ngroups entries, NULL without groups */

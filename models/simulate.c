@@ -10,33 +10,37 @@
 
 #include "rng.h"
 
-const char *const sim_item_names[SIM_ITEMS] = {
-    "coh1", "coh2", "coh3", "coh4", "coh5", "isc1", "isc2", "isc3", "isc4", "isc5"};
+const char *const sim_item_names[SIM_ITEMS] = {"coh1", "coh2", "coh3", "coh4",
+                                               "coh5", "isc1", "isc2", "isc3",
+                                               "isc4", "isc5"};
 const int sim_item_reversed[SIM_ITEMS] = {0, 0, 0, 1, 1, 0, 0, 0, 0, 0};
 const char *const sim_categories[SIM_CATEGORIES] = {
-    "gardening", "shopping", "befriending", "transport",
+    "gardening", "shopping",  "befriending", "transport",
     "repairs",   "childcare", "admin"};
 const char *const sim_region_names[4] = {"North West", "North East",
                                          "South West", "South East"};
 
 /* Parameters of the model (README.md lists them with their meaning). */
-static const double item_difficulty[SIM_ITEMS] = {0.25, 0.00, -0.15, 0.10, -0.20,
-                                                  0.20, -0.10, 0.00, -0.25, 0.15};
-static const double EFFICACY_MEAN = 3.4;   /* γ00 on the 1..5 answer scale */
-static const double EFFICACY_SD = 0.30;    /* √τ_β */
+static const double item_difficulty[SIM_ITEMS] = {
+    0.25, 0.00, -0.15, 0.10, -0.20, 0.20, -0.10, 0.00, -0.25, 0.15};
+static const double EFFICACY_MEAN = 3.4; /* γ00 on the 1..5 answer scale */
+static const double EFFICACY_SD = 0.30;  /* √τ_β */
 static const double DISADVANTAGE_ON_EFFICACY = -0.4; /* corr(u, D) */
-static const double SPATIAL_WEIGHT = 0.8;  /* smoothing by rook neighbours */
-static const double PERSON_SD = 0.45;      /* √τ_π */
-static const double ITEM_SD = 0.75;        /* σ */
+static const double SPATIAL_WEIGHT = 0.8; /* smoothing by rook neighbours */
+static const double PERSON_SD = 0.45;     /* √τ_π */
+static const double ITEM_SD = 0.75;       /* σ */
 static const double MISSING_RATE = 0.03;
-static const double WAVE_TREND = 0.05;     /* per wave, everywhere */
+static const double WAVE_TREND = 0.05;      /* per wave, everywhere */
 static const double TIMEBANK_EFFECT = 0.25; /* from wave 2 in timebank areas */
 static const double TIMEBANK_SHARE = 0.3;
-static const double TIMEBANK_RATE = 2.0;   /* exchanges relative to the mean */
+static const double TIMEBANK_RATE = 2.0; /* exchanges relative to the mean */
 static const double PROFESSIONAL_SHARE = 0.10;
 static const double RECIPROCATE = 0.35;
 
-static double logistic(double x) { return 1 / (1 + exp(-x)); }
+static double logistic(double x)
+{
+    return 1 / (1 + exp(-x));
+}
 
 size_t sim_grid_width(size_t areas)
 {
@@ -52,10 +56,22 @@ static void smooth(const double *x, double *out, size_t n, size_t w)
         size_t row = k / w, col = k % w;
         double nb = 0;
         int m = 0;
-        if (col > 0) nb += x[k - 1], m++;
-        if (col + 1 < w && k + 1 < n) nb += x[k + 1], m++;
-        if (row > 0) nb += x[k - w], m++;
-        if (k + w < n) nb += x[k + w], m++;
+        if (col > 0) {
+            nb += x[k - 1];
+            m++;
+        }
+        if (col + 1 < w && k + 1 < n) {
+            nb += x[k + 1];
+            m++;
+        }
+        if (row > 0) {
+            nb += x[k - w];
+            m++;
+        }
+        if (k + w < n) {
+            nb += x[k + w];
+            m++;
+        }
         out[k] = x[k] + (m ? SPATIAL_WEIGHT * nb / m : 0);
         sum += out[k];
     }
@@ -86,8 +102,8 @@ sim_area *sim_make_areas(const sim_params *p)
     size_t n = p->areas, w = sim_grid_width(n);
     size_t rows = (n + w - 1) / w;
     sim_area *a = calloc(n ? n : 1, sizeof *a);
-    double *e = malloc(2 * (n ? n : 1) * sizeof *e);
-    double *f = malloc(2 * (n ? n : 1) * sizeof *f);
+    double *e = calloc(2 * (n ? n : 1), sizeof *e);
+    double *f = calloc(2 * (n ? n : 1), sizeof *f);
     gsl_rng *r = rng_stream(p->seed, RNG_TAG(RNG_TAG_AREAS, 0));
     if (a == NULL || e == NULL || f == NULL || r == NULL) {
         free(a);
@@ -120,8 +136,7 @@ sim_area *sim_make_areas(const sim_params *p)
         ar->owner_occ = proportion(r, 0.3, -0.6, d, 0.2);
         ar->same_house5 = proportion(r, 0.4, -0.2, d, 0.2);
         double per1000 = ar->population / 1000;
-        ar->expected_violent =
-            per1000 * 12 * exp(0.45 * d - 0.25 * ar->effect);
+        ar->expected_violent = per1000 * 12 * exp(0.45 * d - 0.25 * ar->effect);
         ar->expected_homicides =
             per1000 * 0.12 * exp(0.6 * d - 0.3 * ar->effect);
         ar->violent_crimes = neg_binomial(r, ar->expected_violent, 6);
@@ -138,11 +153,12 @@ size_t sim_respondents(const sim_params *p, const sim_area *areas, size_t k,
                        size_t wave, sim_respondent **out)
 {
     const sim_area *ar = &areas[k];
-    gsl_rng *r = rng_stream(p->seed, RNG_TAG(RNG_TAG_RESPONDENTS,
-                                             ((uint64_t)wave << 32) | k));
+    gsl_rng *r = rng_stream(
+        p->seed, RNG_TAG(RNG_TAG_RESPONDENTS, ((uint64_t)wave << 32) | k));
     if (r == NULL)
         return (size_t)-1;
-    size_t m = 1 + gsl_ran_poisson(r, p->respondents > 1 ? p->respondents - 1 : 0);
+    size_t m =
+        1 + gsl_ran_poisson(r, p->respondents > 1 ? p->respondents - 1 : 0);
     sim_respondent *res = calloc(m, sizeof *res);
     if (res == NULL) {
         gsl_rng_free(r);
@@ -157,10 +173,10 @@ size_t sim_respondents(const sim_params *p, const sim_area *areas, size_t k,
         s->owner = gsl_rng_uniform(r) < logistic(0.3 - 0.6 * ar->disadvantage);
         int years = (int)floor(gsl_ran_exponential(r, 9));
         s->years_resident = years < s->age - 18 ? years : s->age - 18;
-        double person = level + 0.004 * (s->age - 50) + 0.15 * (s->owner - 0.5) +
-                        0.01 * (s->years_resident - 9) -
-                        0.05 * (s->female - 0.5) +
-                        gsl_ran_gaussian(r, PERSON_SD);
+        double person =
+            level + 0.004 * (s->age - 50) + 0.15 * (s->owner - 0.5) +
+            0.01 * (s->years_resident - 9) - 0.05 * (s->female - 0.5) +
+            gsl_ran_gaussian(r, PERSON_SD);
         for (int i = 0; i < SIM_ITEMS; i++) {
             double y = round(person + item_difficulty[i] +
                              gsl_ran_gaussian(r, ITEM_SD));
@@ -176,8 +192,7 @@ size_t sim_respondents(const sim_params *p, const sim_area *areas, size_t k,
 }
 
 size_t sim_exchanges(const sim_params *p, const sim_area *areas, size_t k,
-                     sim_exchange **out, size_t *members,
-                     size_t *professionals)
+                     sim_exchange **out, size_t *members, size_t *professionals)
 {
     const sim_area *ar = &areas[k];
     gsl_rng *r = rng_stream(p->seed, RNG_TAG(RNG_TAG_EXCHANGES, k));

@@ -32,13 +32,13 @@ typedef struct {
 
 /* The true values behind one area's data (truth.csv). */
 typedef struct {
-    size_t row, col;      /* grid position */
-    int region;           /* quadrant, index into sim_region_names */
-    double disadvantage;  /* latent, mean 0 and SD 1 over areas */
-    double effect;        /* u_k: the area's collective efficacy effect, SD 1 */
-    double efficacy;      /* true area mean of the latent answer, wave 1 */
-    int timebank;         /* the programme runs here */
-    double did_effect;    /* added to efficacy from wave 2 where timebank */
+    size_t row, col;     /* grid position */
+    int region;          /* quadrant, index into sim_region_names */
+    double disadvantage; /* latent, mean 0 and SD 1 over areas */
+    double effect;       /* u_k: the area's collective efficacy effect, SD 1 */
+    double efficacy;     /* true area mean of the latent answer, wave 1 */
+    int timebank;        /* the programme runs here */
+    double did_effect;   /* added to efficacy from wave 2 where timebank */
     double population;
     double poverty, unemployment, public_assist, female_head, under18;
     double immigrant, owner_occ, same_house5;

@@ -2,9 +2,9 @@
  * csvcmp.c — compares two CSV files cell by cell for the golden tests:
  * the same header, the same number of rows, and each pair of cells equal
  * as text or, when both are numbers, within a relative tolerance
- * (with an absolute floor of 1e-13 near zero). Usage: csvcmp [--tol T] [--key COL] EXPECTED ACTUAL
- * With --key, rows of ACTUAL are matched to EXPECTED by that column.
- * Exit 0 when they agree, 1 with the first differences listed.
+ * (with an absolute floor of 1e-13 near zero). Usage: csvcmp [--tol T] [--key
+ * COL] EXPECTED ACTUAL With --key, rows of ACTUAL are matched to EXPECTED by
+ * that column. Exit 0 when they agree, 1 with the first differences listed.
  */
 #include <math.h>
 #include <stdio.h>
@@ -87,8 +87,7 @@ static size_t find_col(const sheet *s, const char *name)
     return (size_t)-1;
 }
 
-static int compare(const sheet *e, const sheet *x, const char *key,
-                   double tol);
+static int compare(const sheet *e, const sheet *x, const char *key, double tol);
 
 int main(int argc, char **argv)
 {
@@ -102,7 +101,8 @@ int main(int argc, char **argv)
             key = argv[a + 1];
     }
     if (argc - a != 2) {
-        fprintf(stderr, "usage: csvcmp [--tol T] [--key COL] EXPECTED ACTUAL\n");
+        fprintf(stderr,
+                "usage: csvcmp [--tol T] [--key COL] EXPECTED ACTUAL\n");
         return 2;
     }
     sheet e = {0}, x = {0};
@@ -115,8 +115,7 @@ int main(int argc, char **argv)
 }
 
 /* 0 when the sheets agree, else 1 with the differences on stderr. */
-static int compare(const sheet *e, const sheet *x, const char *key,
-                   double tol)
+static int compare(const sheet *e, const sheet *x, const char *key, double tol)
 {
     int bad = 0;
     if (e->ncols != x->ncols) {
@@ -126,8 +125,8 @@ static int compare(const sheet *e, const sheet *x, const char *key,
     }
     for (size_t c = 0; c < e->ncols; c++)
         if (strcmp(e->names[c], x->names[c]) != 0) {
-            fprintf(stderr, "csvcmp: column %zu: expected %s, found %s\n", c + 1,
-                    e->names[c], x->names[c]);
+            fprintf(stderr, "csvcmp: column %zu: expected %s, found %s\n",
+                    c + 1, e->names[c], x->names[c]);
             return 1;
         }
     size_t n = table_nrows(e->t);
@@ -140,7 +139,8 @@ static int compare(const sheet *e, const sheet *x, const char *key,
     for (size_t r = 0; r < n && bad < 20; r++) {
         size_t xr = r;
         if (kc != (size_t)-1) {
-            for (xr = 0; xr < n && strcmp(cell(x, kc, xr), cell(e, kc, r)); xr++)
+            for (xr = 0; xr < n && strcmp(cell(x, kc, xr), cell(e, kc, r));
+                 xr++)
                 ;
             if (xr == n) {
                 fprintf(stderr, "csvcmp: row with %s=%s missing\n", key,
