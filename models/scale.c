@@ -218,8 +218,9 @@ static int agreement(const scale_input *in, scale_result *res)
 {
     size_t G = in->ngroups, p = in->p;
     size_t *count = calloc(G ? G : 1, sizeof *count);
-    double *mean = calloc(G * p ? G * p : 1, sizeof *mean);
-    double *ss = calloc(G * p ? G * p : 1, sizeof *ss);
+    size_t cells = G * p > 0 ? G * p : 1;
+    double *mean = calloc(cells, sizeof *mean);
+    double *ss = calloc(cells, sizeof *ss);
     double *valid = malloc((G ? G : 1) * sizeof *valid);
     int ok = count != NULL && mean != NULL && ss != NULL && valid != NULL;
     if (!ok)
