@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <omp.h>
 #include <pango/pango.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +32,29 @@ const char *cli_cairo_version(void)
 const char *cli_csv_version(void)
 {
     return STR(CSV_MAJOR) "." STR(CSV_MINOR) "." STR(CSV_RELEASE);
+}
+
+/* The one mutable global: a signal handler can only talk through one. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_interrupted(void)
+{
+    return interrupted != 0;
 }
 
 void cli_print_versions(FILE *f)

@@ -70,6 +70,12 @@ int cli_pick_table(const cli_common *c, const char *command,
 long cli_list(const char *arg, const char *command, const char *option,
               char ***out, error_buf *err);
 
+/* Catches SIGINT and SIGTERM: instead of dying mid-write, long commands
+ * poll cli_interrupted() between steps, remove their temporary output and
+ * exit 130. */
+void cli_catch_signals(void);
+int cli_interrupted(void);
+
 /* Writes the version block of --version to f. */
 void cli_print_versions(FILE *f);
 

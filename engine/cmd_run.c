@@ -52,7 +52,7 @@ enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
     "load",    "scales",  "ecometric", "exchanges", "models",
     "compare", "spatial", "figures",   "report",    "total"};
-enum { T_LOAD, T_SCALES, T_TOTAL = 9 };
+enum { T_LOAD, T_SCALES, T_REPORT = 8, T_TOTAL = 9 };
 
 typedef struct {
     char code[48];
@@ -406,24 +406,41 @@ static status write_run_json(run_ctx *r)
     return write_json(r, "run.json", doc);
 }
 
+/* Records a stage's seconds since *since and, with --progress (the
+ * default on a terminal), says so on stderr. */
+static status stage_done(run_ctx *r, int stage, double *since)
+{
+    double now = omp_get_wtime();
+    r->seconds[stage] = now - *since;
+    *since = now;
+    if (r->c.progress && !r->c.quiet)
+        fprintf(stderr, "ecometer: %-9s %8.3f s\n", stage_names[stage],
+                r->seconds[stage]);
+    if (cli_interrupted())
+        return err_set(r->err, ST_EDATA, NULL, 0, 0,
+                       "interrupted; the previous output is unchanged");
+    return ST_OK;
+}
+
 static status run_pipeline(run_ctx *r)
 {
-    double start = omp_get_wtime();
+    double start = omp_get_wtime(), t = start;
     status st = inputs_load(r->s, &r->in, r->err);
-    r->seconds[T_LOAD] = omp_get_wtime() - start;
-    if (st != ST_OK)
+    if (st != ST_OK || (st = stage_done(r, T_LOAD, &t)) != ST_OK)
         return st;
     warn_pending(r);
     warn_small_areas(r);
-    double t = omp_get_wtime();
     if (r->in.survey != NULL && (st = stage_scales(r)) != ST_OK)
         return st;
-    r->seconds[T_SCALES] = omp_get_wtime() - t;
+    if ((st = stage_done(r, T_SCALES, &t)) != ST_OK)
+        return st;
     r->od = outdir_begin(r->c.out, r->err);
     if (r->od == NULL)
         return r->err->st;
     if ((st = write_scale_tables(r)) != ST_OK ||
-        (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK)
+        (st = write_summary(r)) != ST_OK ||
+        (st = write_manifest(r)) != ST_OK ||
+        (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;
     r->seconds[T_TOTAL] = omp_get_wtime() - start;
     if ((st = write_run_json(r)) != ST_OK)
@@ -500,6 +517,8 @@ static int run_main(int argc, char **argv, int demo)
     if (r.err == NULL)
         return 1;
     r.c.out = demo ? "out/demo" : "out";
+    r.c.progress = isatty(STDERR_FILENO);
+    cli_catch_signals();
     int rc = parse_args(argc, argv, &r, demo, &path);
     status st = rc < 0 ? ST_EUSAGE : ST_OK;
     if (rc == 0) {
@@ -525,7 +544,7 @@ static int run_main(int argc, char **argv, int demo)
     study_free(r.s);
     free(r.warnings);
     free(r.err);
-    return err_exit_code(st);
+    return cli_interrupted() ? 130 : err_exit_code(st);
 }
 
 int cmd_run(int argc, char **argv)

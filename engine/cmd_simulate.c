@@ -71,6 +71,8 @@ static status write_by_area(const sim_ctx *s, area_rows fn, size_t wave,
     size_t len[BLOCK];
     int failed = 0;
     for (size_t start = 0; start < n && !failed; start += BLOCK) {
+        if (cli_interrupted())
+            return err_set(err, ST_EDATA, NULL, 0, 0, "interrupted");
         size_t m = n - start < BLOCK ? n - start : BLOCK;
 #pragma omp parallel for schedule(dynamic) default(none)                       \
     shared(s, fn, wave, buf, len, start, m) reduction(|                        \
@@ -516,6 +518,7 @@ int cmd_simulate(int argc, char **argv)
         return rc < 0 ? 2 : 0;
     }
     cli_set_threads(c.threads, 0);
+    cli_catch_signals();
     char digits[32];
     s.id_width = snprintf(digits, sizeof digits, "%zu", s.p.areas);
     s.areas = sim_make_areas(&s.p);
@@ -546,5 +549,5 @@ int cmd_simulate(int argc, char **argv)
         cli_print_errors(err);
     free(s.areas);
     free(err);
-    return err_exit_code(st);
+    return cli_interrupted() ? 130 : err_exit_code(st);
 }

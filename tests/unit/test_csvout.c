@@ -52,11 +52,11 @@ static char *text_cell(const char *text)
     return finish(&s);
 }
 
-#define assert_text_cell(in, out)                                             \
-    do {                                                                      \
-        char *got_ = text_cell(in);                                           \
-        assert_string_equal(got_, out "\n");                                  \
-        free(got_);                                                           \
+#define assert_text_cell(in, out)                                              \
+    do {                                                                       \
+        char *got_ = text_cell(in);                                            \
+        assert_string_equal(got_, out "\n");                                   \
+        free(got_);                                                            \
     } while (0)
 
 /* ---- numbers ------------------------------------------------------------ */
@@ -154,8 +154,9 @@ static void test_format_round_trips_everywhere(void **state)
     /* All 10000 decimal values (but zeros) take the 15-digit form. */
     assert_true(fifteen > 9990);
     /* The extremes. */
-    double extremes[] = {DBL_MAX, -DBL_MAX, DBL_MIN, DBL_TRUE_MIN,
-                         -DBL_TRUE_MIN, DBL_EPSILON, 1 + DBL_EPSILON};
+    double extremes[] = {DBL_MAX,        -DBL_MAX,      DBL_MIN,
+                         DBL_TRUE_MIN,   -DBL_TRUE_MIN, DBL_EPSILON,
+                         1 + DBL_EPSILON};
     for (size_t i = 0; i < sizeof extremes / sizeof extremes[0]; i++) {
         csvout_format_number(extremes[i], buf);
         assert_true(strtod(buf, NULL) == extremes[i]);

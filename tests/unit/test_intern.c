@@ -19,7 +19,7 @@ static void test_dense_codes_in_first_seen_order(void **state)
     assert_non_null(in);
     assert_int_equal(intern_count(in), 0);
     const char *ids[] = {"E09000033", "A0042", "E09000033", "zz-7",
-                         "A0042", "A0042", "b", "E09000033"};
+                         "A0042",     "A0042", "b",         "E09000033"};
     const int32_t expect[] = {0, 1, 0, 2, 1, 1, 3, 0};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         assert_int_equal(intern_add(in, ids[i], strlen(ids[i])), expect[i]);

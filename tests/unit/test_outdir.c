@@ -246,8 +246,7 @@ static void test_close_reports_failed_write(void **state)
     if (f == NULL)
         skip();
     fputs("scale,alpha\ncohesion,0.8123\n", f);
-    assert_int_equal(outdir_close(NULL, f, "tables/scales.csv", &err),
-                     ST_EIO);
+    assert_int_equal(outdir_close(NULL, f, "tables/scales.csv", &err), ST_EIO);
     assert_int_equal(err.n, 1);
     assert_string_equal(err.msg[0],
                         "tables/scales.csv: write failed (is the disk full?)");

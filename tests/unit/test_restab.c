@@ -147,8 +147,7 @@ static void test_json(void **state)
     /* 17 significant digits: the number reads back exactly. */
     assert_true(json_real_value(json_object_get(r2, "score")) == 1.0 / 3.0);
     assert_true(json_is_true(json_object_get(r2, "flag")));
-    assert_string_equal(json_string_value(json_object_get(r2, "note")),
-                        "q\"x");
+    assert_string_equal(json_string_value(json_object_get(r2, "note")), "q\"x");
     json_decref(root);
     free(text);
     restab_free(t);
@@ -259,8 +258,7 @@ static void test_write_failure(void **state)
         assert_non_null(f);
         error_buf err;
         err_clear(&err);
-        assert_int_equal(restab_write(t, f, fmts[i], "tables/scales.csv",
-                                      &err),
+        assert_int_equal(restab_write(t, f, fmts[i], "tables/scales.csv", &err),
                          ST_EIO);
         assert_int_equal(err.n, 1);
         assert_string_equal(err.msg[0], "tables/scales.csv: write failed");

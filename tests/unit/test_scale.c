@@ -47,8 +47,14 @@ static void test_rwg_methods_hand_checks(void **state)
     const int32_t g[] = {0, 1, 0, 1, 0, 1, 0, 1, 0, 1};
     const double *items[] = {x};
     const int rev[] = {0};
-    scale_input in = {.n = 10, .p = 1, .item = items, .reversed = rev,
-                      .low = 1, .high = 5, .group = g, .ngroups = 2};
+    scale_input in = {.n = 10,
+                      .p = 1,
+                      .item = items,
+                      .reversed = rev,
+                      .low = 1,
+                      .high = 5,
+                      .group = g,
+                      .ngroups = 2};
     error_buf err;
     err_clear(&err);
     scale_result *r = scale_compute(&in, &err);
@@ -81,8 +87,14 @@ static void test_rwg_j_two_items_complete_cases(void **state)
     const int32_t g[] = {0, 0, 0, 0, 1, -1};
     const double *items[] = {a, b};
     const int rev[] = {0, 0};
-    scale_input in = {.n = 6, .p = 2, .item = items, .reversed = rev,
-                      .low = 1, .high = 5, .group = g, .ngroups = 2};
+    scale_input in = {.n = 6,
+                      .p = 2,
+                      .item = items,
+                      .reversed = rev,
+                      .low = 1,
+                      .high = 5,
+                      .group = g,
+                      .ngroups = 2};
     error_buf err;
     err_clear(&err);
     scale_result *r = scale_compute(&in, &err);
@@ -121,8 +133,8 @@ static void test_alpha_by_hand(void **state)
     (void)state;
     const double *items[] = {i1, i2, i3};
     const int rev[] = {0, 0, 0};
-    scale_input in = {.n = 5, .p = 3, .item = items, .reversed = rev,
-                      .low = 1, .high = 5};
+    scale_input in = {
+        .n = 5, .p = 3, .item = items, .reversed = rev, .low = 1, .high = 5};
     error_buf err;
     err_clear(&err);
     scale_result *r = scale_compute(&in, &err);
@@ -172,8 +184,8 @@ static void test_reverse_coding(void **state)
      * 1'C1 = 6.7 + 2·(−1.75 + 2 − 1.25) = 4.7, α = 1.5·(1 − 6.7/4.7). */
     const double *items[] = {i1, i2, i3};
     const int rev[] = {0, 1, 0};
-    scale_input in = {.n = 5, .p = 3, .item = items, .reversed = rev,
-                      .low = 1, .high = 5};
+    scale_input in = {
+        .n = 5, .p = 3, .item = items, .reversed = rev, .low = 1, .high = 5};
     scale_result *r = scale_compute(&in, NULL);
     assert_non_null(r);
     assert_close(r->items[1].mean, 2.8, 1e-12);
@@ -190,8 +202,8 @@ static void test_reverse_coding(void **state)
     const double v[] = {1.5, 3.27, 2.385, 2.385};
     const double *one[] = {v};
     const int yes[] = {1};
-    scale_input in2 = {.n = 4, .p = 1, .item = one, .reversed = yes,
-                       .low = 0, .high = 10};
+    scale_input in2 = {
+        .n = 4, .p = 1, .item = one, .reversed = yes, .low = 0, .high = 10};
     r = scale_compute(&in2, NULL);
     assert_non_null(r);
     assert_close(r->items[0].mean, 10 - 2.385, 1e-12);
@@ -208,8 +220,8 @@ static void test_prorating(void **state)
     const double c[] = {5, 3, 5, NA, NA};
     const double *items[] = {a, b, c};
     const int rev[] = {0, 0, 0};
-    scale_input in = {.n = 5, .p = 3, .item = items, .reversed = rev,
-                      .low = 1, .high = 5};
+    scale_input in = {
+        .n = 5, .p = 3, .item = items, .reversed = rev, .low = 1, .high = 5};
     scale_result *r = scale_compute(&in, NULL);
     assert_non_null(r);
     assert_close(r->score[0], 11.0 / 3, 1e-12); /* all three */
@@ -231,15 +243,15 @@ static void test_prorating(void **state)
                  q[] = {NA, 2};
     const double *four[] = {w, x, y, z}, *five[] = {w, x, y, z, q};
     const int none[] = {0, 0, 0, 0, 0};
-    scale_input in4 = {.n = 2, .p = 4, .item = four, .reversed = none,
-                       .low = 1, .high = 5};
+    scale_input in4 = {
+        .n = 2, .p = 4, .item = four, .reversed = none, .low = 1, .high = 5};
     r = scale_compute(&in4, NULL);
     assert_non_null(r);
     assert_close(r->score[0], 3.5, 1e-12);
     assert_close(r->score[1], 3.5, 1e-12);
     scale_result_free(r);
-    scale_input in5 = {.n = 2, .p = 5, .item = five, .reversed = none,
-                       .low = 1, .high = 5};
+    scale_input in5 = {
+        .n = 2, .p = 5, .item = five, .reversed = none, .low = 1, .high = 5};
     r = scale_compute(&in5, NULL);
     assert_non_null(r);
     assert_nan(r->score[0]);
@@ -260,8 +272,8 @@ static void test_pairwise_covariance(void **state)
     const double b[] = {1, 3, 3, 5, NA};
     const double *items[] = {a, b};
     const int rev[] = {0, 0};
-    scale_input in = {.n = 5, .p = 2, .item = items, .reversed = rev,
-                      .low = 1, .high = 5};
+    scale_input in = {
+        .n = 5, .p = 2, .item = items, .reversed = rev, .low = 1, .high = 5};
     scale_result *r = scale_compute(&in, NULL);
     assert_non_null(r);
     double tr = 2.5 + 8.0 / 3;
@@ -287,8 +299,14 @@ static void test_icc_by_hand(void **state)
     const int32_t g[] = {0, 1, 2, 0, 1, 2, 0, 1, 2};
     const double *items[] = {x};
     const int rev[] = {0};
-    scale_input in = {.n = 9, .p = 1, .item = items, .reversed = rev,
-                      .low = 1, .high = 5, .group = g, .ngroups = 3};
+    scale_input in = {.n = 9,
+                      .p = 1,
+                      .item = items,
+                      .reversed = rev,
+                      .low = 1,
+                      .high = 5,
+                      .group = g,
+                      .ngroups = 3};
     error_buf err;
     err_clear(&err);
     scale_result *r = scale_compute(&in, &err);
@@ -313,8 +331,14 @@ static void test_icc_needs_two_groups(void **state)
     const int32_t g[] = {0, 0, 0, 0, 0};
     const double *items[] = {x};
     const int rev[] = {0};
-    scale_input in = {.n = 5, .p = 1, .item = items, .reversed = rev,
-                      .low = 1, .high = 5, .group = g, .ngroups = 2};
+    scale_input in = {.n = 5,
+                      .p = 1,
+                      .item = items,
+                      .reversed = rev,
+                      .low = 1,
+                      .high = 5,
+                      .group = g,
+                      .ngroups = 2};
     scale_result *r = scale_compute(&in, NULL);
     assert_non_null(r);
     assert_nan(r->icc1);
@@ -335,8 +359,14 @@ static void test_no_scorable_respondent(void **state)
     const double *items[] = {a, b, c};
     const int rev[] = {0, 0, 0};
     const int32_t g[] = {0, 0, 1};
-    scale_input in = {.n = 3, .p = 3, .item = items, .reversed = rev,
-                      .low = 1, .high = 5, .group = g, .ngroups = 2};
+    scale_input in = {.n = 3,
+                      .p = 3,
+                      .item = items,
+                      .reversed = rev,
+                      .low = 1,
+                      .high = 5,
+                      .group = g,
+                      .ngroups = 2};
     error_buf err;
     err_clear(&err);
     assert_null(scale_compute(&in, &err));

@@ -37,14 +37,13 @@ static void test_stream_seed_derivation(void **state)
      * seeded with 0: 0xE220A8397B1DCDAF. */
     assert_true(reference_splitmix64(0) == 0xE220A8397B1DCDAFULL);
     const uint64_t seeds[] = {1, 20250101, 0xFFFFFFFFFFFFFFFFULL};
-    const uint64_t streams[] = {0, 7, RNG_TAG(RNG_TAG_RESPONDENTS,
-                                              ((uint64_t)2 << 32) | 35671)};
+    const uint64_t streams[] = {
+        0, 7, RNG_TAG(RNG_TAG_RESPONDENTS, ((uint64_t)2 << 32) | 35671)};
     for (size_t i = 0; i < 3; i++)
         for (size_t j = 0; j < 3; j++) {
-            uint64_t want =
-                reference_splitmix64(reference_splitmix64(seeds[i]) ^
-                                     streams[j]) &
-                0xFFFFFFFFu;
+            uint64_t want = reference_splitmix64(
+                                reference_splitmix64(seeds[i]) ^ streams[j]) &
+                            0xFFFFFFFFu;
             assert_true(rng_stream_seed(seeds[i], streams[j]) == want);
         }
     /* rng_stream is MT19937 seeded with that value. */
@@ -102,8 +101,7 @@ static void test_streams_repeat_and_differ(void **state)
 /* ---- areas -------------------------------------------------------------- */
 
 static const sim_params params = {
-    .areas = 400, .respondents = 25, .exchanges = 20, .waves = 2,
-    .seed = 2385};
+    .areas = 400, .respondents = 25, .exchanges = 20, .waves = 2, .seed = 2385};
 
 static void mean_sd(const double *x, size_t n, double *mean, double *sd)
 {
@@ -173,10 +171,9 @@ static void test_areas(void **state)
         /* Two waves: the programme effect applies where it runs. */
         assert_true(ar->did_effect == (ar->timebank ? 0.25 : 0));
         assert_true(ar->population > 0);
-        const double prop[] = {ar->poverty,     ar->unemployment,
-                               ar->public_assist, ar->female_head,
-                               ar->under18,     ar->immigrant,
-                               ar->owner_occ,   ar->same_house5};
+        const double prop[] = {
+            ar->poverty, ar->unemployment, ar->public_assist, ar->female_head,
+            ar->under18, ar->immigrant,    ar->owner_occ,     ar->same_house5};
         for (int i = 0; i < 8; i++)
             assert_true(prop[i] >= 0 && prop[i] <= 1);
         assert_true(ar->violent_crimes >= 0 && ar->homicides >= 0);

@@ -67,10 +67,10 @@ static void expect_errors(const char *dir, const char *text,
     free(err);
 }
 
-#define EXPECT_ERRORS(dir, text, ...)                                         \
-    do {                                                                      \
-        const char *const msgs_[] = {__VA_ARGS__, NULL};                      \
-        expect_errors((dir), (text), msgs_);                                  \
+#define EXPECT_ERRORS(dir, text, ...)                                          \
+    do {                                                                       \
+        const char *const msgs_[] = {__VA_ARGS__, NULL};                       \
+        expect_errors((dir), (text), msgs_);                                   \
     } while (0)
 
 /* dir + "/" + rel, for comparing resolved paths. */
@@ -212,9 +212,9 @@ static void test_full_study(void **state)
     assert_string_equal(eff->adjust[1], "female");
 
     /* Every section, in file order, with the header's line. */
-    const char *kinds[] = {"study",  "survey", "areas", "derive",
-                           "exchanges", "scale", "scale", "scale",
-                           "model",  "compare", "report"};
+    const char *kinds[] = {"study",     "survey",  "areas", "derive",
+                           "exchanges", "scale",   "scale", "scale",
+                           "model",     "compare", "report"};
     assert_int_equal(s->nsections, 11);
     for (size_t i = 0; i < 11; i++)
         assert_string_equal(s->sections[i].kind, kinds[i]);
@@ -234,12 +234,12 @@ static void test_full_study(void **state)
     assert_null(study_get(m, "weights"));
     assert_null(study_get(NULL, "formula"));
     /* Inline comments are gone from values. */
-    assert_string_equal(study_get(study_find(s, "scale", "efficacy"),
-                                  "combine"),
-                        "cohesion, control");
-    assert_string_equal(study_get(study_find(s, "derive", NULL),
-                                  "violence_rate"),
-                        "violent_crimes / population * 1000");
+    assert_string_equal(
+        study_get(study_find(s, "scale", "efficacy"), "combine"),
+        "cohesion, control");
+    assert_string_equal(
+        study_get(study_find(s, "derive", NULL), "violence_rate"),
+        "violent_crimes / population * 1000");
     /* A NULL name finds the first section of the kind. */
     assert_string_equal(study_find(s, "scale", NULL)->name, "cohesion");
     assert_null(study_find(s, "model", "other"));
@@ -349,8 +349,9 @@ static void test_bad_choice(void **state)
                   "negbin, found \"logit\"",
                   "7: [model m] se: expected one of classical, hc0, hc1, "
                   "hc3, cluster:COLUMN, found \"hc2\"");
-    EXPECT_ERRORS(*state, "[survey]\nfile = a.csv\n[compare c]\nscore = e\n"
-                          "overdispersion = Multiplicative\n",
+    EXPECT_ERRORS(*state,
+                  "[survey]\nfile = a.csv\n[compare c]\nscore = e\n"
+                  "overdispersion = Multiplicative\n",
                   "5: [compare c] overdispersion: expected one of none, "
                   "multiplicative, additive, found \"Multiplicative\"");
     /* A prefix of a choice is not the choice. */
@@ -361,8 +362,8 @@ static void test_bad_choice(void **state)
 
 static void test_bad_dates(void **state)
 {
-    const char *bad[] = {"2025-02-29", "2025-13-01", "2025-04-31",
-                         "2025-00-10", "25-01-01",   "2025/01/01",
+    const char *bad[] = {"2025-02-29", "2025-13-01",  "2025-04-31",
+                         "2025-00-10", "25-01-01",    "2025/01/01",
                          "2025-1-1",   "2025-01-01x", "20250101"};
     char text[256], msg[256];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -407,8 +408,7 @@ static void test_section_names(void **state)
                   "3: [model]: needs a name, as in [model NAME]");
     EXPECT_ERRORS(*state, "[survey main]\nfile = a.csv\n",
                   "1: [survey main]: takes no name (write [survey])");
-    EXPECT_ERRORS(*state,
-                  "[survey]\nfile = a.csv\n[index 2nd]\nfrom = a, b\n",
+    EXPECT_ERRORS(*state, "[survey]\nfile = a.csv\n[index 2nd]\nfrom = a, b\n",
                   "3: [index 2nd]: the name must be a letter followed by "
                   "letters, digits, '_' or '.'");
     EXPECT_ERRORS(*state, "[survey]\nfile = a.csv\n[derive]\n2x = a * 2\n",
@@ -439,8 +439,9 @@ static void test_bad_values(void **state)
                   "range = 5, 1\n",
                   "5: [scale s] range: expected two numbers, low and high "
                   "(e.g. 1, 5), found \"5, 1\"");
-    EXPECT_ERRORS(*state, "[study]\nseed = 18446744073709551616\n"
-                          "[survey]\nfile = a\n",
+    EXPECT_ERRORS(*state,
+                  "[study]\nseed = 18446744073709551616\n"
+                  "[survey]\nfile = a\n",
                   "2: [study] seed: expected a whole number >= 0, found "
                   "\"18446744073709551616\"");
 }

@@ -187,7 +187,10 @@ static void test_missing_codes_and_empty_cells(void **state)
     const char *dir = *state;
     const col_spec cols[] = {
         {.name = "id", .kind = COL_TEXT},
-        {.name = "age", .kind = COL_INTEGER, .ranged = 1, .min = 16,
+        {.name = "age",
+         .kind = COL_INTEGER,
+         .ranged = 1,
+         .min = 16,
          .max = 110},
         {.name = "income", .kind = COL_NUMBER},
     };
@@ -235,8 +238,8 @@ static void test_optional_absent_columns(void **state)
         {.name = "pop", .kind = COL_NUMBER, .optional = 1},
     };
     error_buf err;
-    table *t = load(dir, "pop,area_id\n8123,A1\n7719.5,A2\n", cols,
-                    NCOLS(cols), 0, &err);
+    table *t = load(dir, "pop,area_id\n8123,A1\n7719.5,A2\n", cols, NCOLS(cols),
+                    0, &err);
     assert_non_null(t);
     assert_int_equal(err.n, 0);
     assert_true(table_present(t, 0));
@@ -439,7 +442,10 @@ static void test_bad_cells_all_reported(void **state)
         {.name = "id", .kind = COL_TEXT},
         {.name = "age", .kind = COL_INTEGER},
         {.name = "coh3", .kind = COL_INTEGER, .ranged = 1, .min = 1, .max = 5},
-        {.name = "share", .kind = COL_NUMBER, .ranged = 1, .min = 0,
+        {.name = "share",
+         .kind = COL_NUMBER,
+         .ranged = 1,
+         .min = 0,
          .max = 0.5},
         {.name = "w", .kind = COL_NUMBER},
     };
@@ -507,6 +513,35 @@ static void test_lenient_mode(void **state)
     assert_close(x[2], 1.75, 1e-15);
     assert_string_equal(table_text(t, table_codes(t, 0)[1]), "r2");
     table_free(t);
+}
+
+/* KNOWN BUG (table.c, vrecord): reading stops once err holds ERR_MAX
+ * messages, yet lenient mode still returns the table: 100 rows of which
+ * the first 60 have a bad cell come back as 49 rows, with err->dropped 0,
+ * so nothing says that the table is cut short (and `check` goes on to
+ * check a partial table). Expected: all 100 rows, the bad cells missing,
+ * the 10 problems past the cap counted in err->dropped. */
+static void test_lenient_mode_past_the_message_cap(void **state)
+{
+    unit_known_bug();
+    const char *dir = *state;
+    char *text = malloc(100 * 16 + 8);
+    assert_non_null(text);
+    size_t o = (size_t)sprintf(text, "a,b\n");
+    for (int i = 0; i < 100; i++)
+        o += (size_t)sprintf(text + o, "r%d,%s\n", i, i < 60 ? "x" : "2.5");
+    error_buf *err = malloc(sizeof *err);
+    assert_non_null(err);
+    table *t = load(dir, text, two_numbers, 2, 1, err);
+    free(text);
+    assert_non_null(t);
+    assert_int_equal(err->n, ERR_MAX);
+    assert_int_equal(err->dropped, 10);
+    assert_int_equal(table_nrows(t), 100);
+    assert_nan(table_numbers(t, 1)[59]);
+    assert_close(table_numbers(t, 1)[99], 2.5, 1e-15);
+    table_free(t);
+    free(err);
 }
 
 static void test_missing_required_column(void **state)
@@ -639,8 +674,8 @@ static void test_numbers_rejected(void **state)
 {
     const char *dir = *state;
     const col_spec cols[] = {{.name = "v", .kind = COL_NUMBER}};
-    const char *bad[] = {"nan", "inf",  "-inf", "0x10", "1,5", "1.2.3",
-                         "1e",  "e5",   "--1",  "+",    ".",   "1 2",
+    const char *bad[] = {"nan",   "inf",   "-inf",  "0x10",    "1,5", "1.2.3",
+                         "1e",    "e5",    "--1",   "+",       ".",   "1 2",
                          "1e400", "2,5e3", "12abc", "\xC2\xBD"};
     enum { NBAD = sizeof bad / sizeof bad[0] };
     char text[512] = "v\n";
@@ -701,6 +736,7 @@ int main(void)
         T(test_unterminated_quote_in_first_field),
         T(test_bad_cells_all_reported),
         T(test_lenient_mode),
+        T(test_lenient_mode_past_the_message_cap),
         T(test_missing_required_column),
         T(test_repeated_column),
         T(test_empty_and_header_only),

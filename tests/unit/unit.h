@@ -9,10 +9,12 @@
 #ifndef ECOMETER_TESTS_UNIT_H
 #define ECOMETER_TESTS_UNIT_H
 
+/* cmocka.h needs these first. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <ftw.h>
@@ -23,7 +25,7 @@
 #include <sys/stat.h>
 
 /* |a − b| <= rel · max(|a|, |b|); NaN never matches (use assert_nan). */
-#define assert_close(a, b, rel)                                               \
+#define assert_close(a, b, rel)                                                \
     unit_assert_close((a), (b), (rel), #a, __FILE__, __LINE__)
 
 static inline void unit_assert_close(double a, double b, double rel,
@@ -43,10 +45,10 @@ static inline void unit_assert_close(double a, double b, double rel,
 /* A test that shows a library bug not fixed yet (named in its comment):
  * skipped, so that `make check` stays green, unless ECOMETER_KNOWN_BUGS
  * is set in the environment. Call it first in the test. */
-#define unit_known_bug()                                                      \
-    do {                                                                      \
-        if (getenv("ECOMETER_KNOWN_BUGS") == NULL)                            \
-            skip();                                                           \
+#define unit_known_bug()                                                       \
+    do {                                                                       \
+        if (getenv("ECOMETER_KNOWN_BUGS") == NULL)                             \
+            skip();                                                            \
     } while (0)
 
 /* A fresh scratch folder; the caller removes it with unit_rmtree. */
