@@ -20,6 +20,9 @@ Rscript scale_reference.R "$lq/lq2002.csv" "$lead" - 1 5 COMPID lead "$lq/lead"
 Rscript scale_reference.R "$lq/lq2002.csv" "$hostil" HOSTIL02,HOSTIL04 0 4 COMPID hostility "$lq/hostility"
 Rscript scale_reference.R "$lq/lq2002_missing.csv" "$lead" - 1 5 COMPID lead "$lq/lead_missing"
 
+# A one-item scale: multilevel::rwg (one item) rather than rwg.j.
+Rscript rwg_one_item.R "$lq/lq2002.csv" LEAD05 1 5 COMPID "$lq/rwg_lead05.csv"
+
 # The demo study (datasets/demo): `run` measures on the latest wave (2),
 # so the reference reads wave 2's rows only. The combined scale efficacy
 # is cohesion's and control's items together, coh4 and coh5 reversed.
