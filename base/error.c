@@ -65,33 +65,38 @@ status err_vset(error_buf *err, status st, const char *where, size_t line,
 const char *err_quote(char *out, size_t cap, const char *s, size_t len)
 {
     enum { SHOWN = 40 };
-    size_t o = 0;
     if (cap < 8) {
         if (cap > 0)
             out[0] = '\0';
         return out;
     }
+    /* Room is kept for the closing `..."` and the NUL whatever happens. */
+    size_t limit = cap - 5, o = 0, i = 0;
     out[o++] = '"';
-    size_t i = 0;
-    while (i < len && i < SHOWN && o + 6 < cap) {
+    while (i < len && i < SHOWN) {
         unsigned char c = (unsigned char)s[i];
         size_t k = utf8_seq_len((const unsigned char *)s + i, len - i);
+        char piece[8];
+        size_t n;
         if (c == '"' || c == '\\') {
-            out[o++] = '\\';
-            out[o++] = (char)c;
-            i++;
+            piece[0] = '\\';
+            piece[1] = (char)c;
+            n = 2;
+            k = 1;
         } else if (k == 0 || c < 0x20 || c == 0x7f) {
-            o += (size_t)snprintf(out + o, cap - o, "\\x%02X", c);
-            i++;
+            n = (size_t)snprintf(piece, sizeof piece, "\\x%02X", c);
+            k = 1;
         } else {
-            if (o + k + 1 >= cap)
-                break;
-            memcpy(out + o, s + i, k);
-            o += k;
-            i += k;
+            memcpy(piece, s + i, k);
+            n = k;
         }
+        if (o + n > limit)
+            break;
+        memcpy(out + o, piece, n);
+        o += n;
+        i += k;
     }
-    if (i < len && o + 5 < cap) {
+    if (i < len) {
         memcpy(out + o, "...", 3);
         o += 3;
     }

@@ -3,7 +3,10 @@
  */
 #include "csvout.h"
 
+#include "number.h"
+
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +33,8 @@ const char *csvout_format_number(double v, char *buf)
 {
     if (isnan(v))
         return strcpy(buf, "NA");
+    if (isinf(v))
+        return strcpy(buf, v > 0 ? "Inf" : "-Inf"); /* as R writes them */
     if (v == 0)
         return strcpy(buf, "0"); /* also -0 */
     snprintf(buf, 32, "%.15g", v);
@@ -40,11 +45,14 @@ const char *csvout_format_number(double v, char *buf)
 
 int csvout_is_formula(const char *s)
 {
-    if (strchr("=+-@\t\r", s[0]) == NULL || s[0] == '\0')
+    double v;
+    size_t len = strlen(s);
+    if (len == 0 || strchr("=+-@\t\r", s[0]) == NULL)
         return 0;
-    char *end;
-    strtod(s, &end);
-    return !(end != s && *end == '\0' && s[0] != '\t' && s[0] != '\r');
+    /* Only a number written plainly is safe: number_parse would also
+     * accept blanks around it ("\t5", "-3 "). */
+    return s[0] == '\t' || s[0] == '\r' || s[len - 1] == ' ' ||
+           s[len - 1] == '\t' || !number_parse(s, len, &v);
 }
 
 void csvout_text(csvout *w, const char *s)

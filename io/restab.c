@@ -175,8 +175,8 @@ static int write_csv(const restab *t, FILE *f)
 static json_t *cell_json(const cell *c)
 {
     switch (c->kind) {
-    case CELL_NUM:
-        return json_real(c->v.num);
+    case CELL_NUM: /* JSON has no infinities: they become null, like NA */
+        return isfinite(c->v.num) ? json_real(c->v.num) : json_null();
     case CELL_INT:
         return json_integer(c->v.i);
     case CELL_BOOL:
@@ -240,35 +240,38 @@ static int write_text(const restab *t, FILE *f)
 {
     enum { CELL_MAX = 64 };
     size_t *width = calloc(t->ncols ? t->ncols : 1, sizeof *width);
-    if (width == NULL)
-        return -1;
+    int *numeric = calloc(t->ncols ? t->ncols : 1, sizeof *numeric);
+    int rc = width == NULL || numeric == NULL ? -1 : 0;
     char buf[CELL_MAX];
-    for (size_t c = 0; c < t->ncols; c++)
+    for (size_t c = 0; rc == 0 && c < t->ncols; c++)
         width[c] = strlen(t->names[c]);
-    for (size_t i = 0; i < t->ncells; i++) {
+    for (size_t i = 0; rc == 0 && i < t->ncells; i++) {
         cell_display(&t->cells[i], buf, sizeof buf);
         size_t len = strlen(buf);
         size_t c = i % t->ncols; // NOLINT(clang-analyzer-core.DivideZero)
         if (len > width[c])
             width[c] = len;
+        if (t->cells[i].kind == CELL_NUM || t->cells[i].kind == CELL_INT)
+            numeric[c] = 1; /* numbers, their NAs and header align right */
     }
-    int rc = 0;
-    for (size_t c = 0; c < t->ncols; c++)
-        rc |= fprintf(f, "%s%-*s", c ? "  " : "",
-                      c + 1 < t->ncols ? (int)width[c] : 0, t->names[c]) < 0;
-    rc |= fputc('\n', f) == EOF;
-    for (size_t i = 0; i < t->ncells; i++) {
-        const cell *cl = &t->cells[i];
+    /* A cell in its column: right-aligned when numeric, else left-aligned
+     * (without trailing blanks in the last column). */
+    for (size_t i = 0; rc == 0 && i < t->ncells + t->ncols; i++) {
         size_t c = i % t->ncols;
-        cell_display(cl, buf, sizeof buf);
-        int right = cl->kind == CELL_NUM || cl->kind == CELL_INT;
+        const char *text = buf;
+        if (i < t->ncols)
+            text = t->names[c];
+        else
+            cell_display(&t->cells[i - t->ncols], buf, sizeof buf);
         int last = c + 1 == t->ncols;
-        int w = last && !right ? 0 : (int)width[c];
-        rc |= fprintf(f, right ? "%s%*s" : "%s%-*s", c ? "  " : "", w, buf) < 0;
+        int w = last && !numeric[c] ? 0 : (int)width[c];
+        rc |= fprintf(f, numeric[c] ? "%s%*s" : "%s%-*s", c ? "  " : "", w,
+                      text) < 0;
         if (last)
             rc |= fputc('\n', f) == EOF;
     }
     free(width);
+    free(numeric);
     return rc ? -1 : 0;
 }
 

@@ -17,7 +17,8 @@ typedef enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON } restab_format;
 
 typedef struct restab restab;
 
-/* A table with the given columns (names copied); NULL when out of memory. */
+/* A table with the given columns (names copied); NULL when out of memory
+ * or when ncols is 0. */
 restab *restab_create(const char *const *names, size_t ncols);
 void restab_free(restab *t);
 

@@ -237,6 +237,15 @@ const char *study_get(const study_section *sec, const char *key)
     return NULL;
 }
 
+/* The line of a key in a section, or the section's own line. */
+static size_t key_line(const study_section *sec, const char *key)
+{
+    for (size_t i = 0; i < sec->nentries; i++)
+        if (strcmp(sec->entries[i].key, key) == 0)
+            return sec->entries[i].line;
+    return sec->line;
+}
+
 static study_entry *find_entry(study_section *sec, const char *key)
 {
     for (size_t i = 0; i < sec->nentries; i++)
@@ -266,12 +275,39 @@ static study_entry *add_entry(study_section *sec, const char *key, size_t line)
     return e;
 }
 
-/* Pre-scan: line lengths, UTF-8, section headers (created here, in file
- * order, so empty sections exist too) and where each key stands. */
-static void prescan(reader *rd, char *text)
+/* A copy of text without comments, line for line: SPEC §2 lets ';' start
+ * a comment anywhere (inih only after a blank, and not on continuation
+ * lines), and '#' at the start of a line. Trailing blanks go too. */
+static char *strip_comments(const char *text)
+{
+    char *clean = strdup(text);
+    if (clean == NULL)
+        return NULL;
+    for (char *p = clean; *p;) {
+        char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        size_t lead = strspn(p, " \t");
+        size_t cut = lead < len && p[lead] == '#' ? 0 : strcspn(p, ";\n");
+        if (cut > len)
+            cut = len;
+        while (cut > 0 &&
+               (p[cut - 1] == ' ' || p[cut - 1] == '\t' || p[cut - 1] == '\r'))
+            cut--;
+        memset(p + cut, ' ', len - cut); /* blanked, so lines keep numbers */
+        p += len + (end != NULL);
+    }
+    return clean;
+}
+
+/* Pre-scan: line lengths, section headers (created here, in file order,
+ * so empty sections exist too) and where each key stands. A section that
+ * appears twice is reported and its lines are blanked in `ini`, the text
+ * inih will read, so its keys do not merge into the first one's. */
+static void prescan(reader *rd, char *text, char *ini)
 {
     study *s = rd->s;
     study_section *current = NULL;
+    int in_duplicate = 0;
     size_t line = 0;
     for (char *p = text; *p; line++) {
         char *end = strchr(p, '\n');
@@ -285,9 +321,12 @@ static void prescan(reader *rd, char *text)
                     "indented lines",
                     MAX_LINE);
         char saved = p[len];
+        size_t offset = (size_t)(p - text);
         p[len] = '\0';
         char *t = trim(p);
         int indented = t != p;
+        if (*t == '[')
+            in_duplicate = 0;
         if (*t == '[') {
             char *close = strchr(t, ']');
             char *kind = NULL, *name = NULL;
@@ -304,6 +343,7 @@ static void prescan(reader *rd, char *text)
                     free(kind);
                     free(name);
                     current = NULL;
+                    in_duplicate = 1;
                 } else {
                     study_section *secs =
                         realloc(s->sections, (s->nsections + 1) * sizeof *secs);
@@ -343,6 +383,8 @@ static void prescan(reader *rd, char *text)
                     rd->oom = 1;
             }
         }
+        if (in_duplicate)
+            memset(ini + offset, ' ', len);
         p[len] = saved;
         p = next;
     }
@@ -451,10 +493,13 @@ static int parse_uint(const char *v, uint64_t *out)
 
 static int parse_date(const char *v)
 {
-    int y, m, d, n = 0;
-    if (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || v[n] != '\0' ||
-        strlen(v) != 10)
+    /* Exactly YYYY-MM-DD: sscanf would also take signs and blanks. */
+    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
         return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
+            return 0;
+    int y = atoi(v), m = atoi(v + 5), d = atoi(v + 8);
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
         return 0;
@@ -700,7 +745,7 @@ static void mark_reversed(reader *rd, const study_section *sec, study_scale *sc)
         if (i < sc->nitems)
             sc->reversed[i] = 1;
         else
-            err_set(rd->err, ST_EUSAGE, rd->name, sec->line, 0,
+            err_set(rd->err, ST_EUSAGE, rd->name, key_line(sec, "reverse"), 0,
                     SEC_FMT " reverse: '%s' is not one of the items",
                     SEC_ARGS(sec), rev[r]);
     }
@@ -719,7 +764,7 @@ static void combine_scale(reader *rd, const study_section *sec, study_scale *sc,
                 strcmp(s->scales[j].name, sc->combine[c]) == 0)
                 part = &s->scales[j];
         if (part == NULL) {
-            err_set(rd->err, ST_EUSAGE, rd->name, sec->line, 0,
+            err_set(rd->err, ST_EUSAGE, rd->name, key_line(sec, "combine"), 0,
                     SEC_FMT " combine: '%s' is not a scale with items",
                     SEC_ARGS(sec), sc->combine[c]);
             continue;
@@ -728,7 +773,7 @@ static void combine_scale(reader *rd, const study_section *sec, study_scale *sc,
             sc->low = part->low;
             sc->high = part->high;
         } else if (part->low != sc->low || part->high != sc->high) {
-            err_set(rd->err, ST_EUSAGE, rd->name, sec->line, 0,
+            err_set(rd->err, ST_EUSAGE, rd->name, key_line(sec, "combine"), 0,
                     SEC_FMT " combine: '%s' has a different range",
                     SEC_ARGS(sec), sc->combine[c]);
         }
@@ -915,10 +960,17 @@ static char *folder_of(const char *path)
 
 study *study_load(const char *path, error_buf *err)
 {
+    /* Without a buffer from the caller, problems still have to count. */
+    error_buf *own = err == NULL ? calloc(1, sizeof *own) : NULL;
+    if (err == NULL) {
+        if (own == NULL)
+            return NULL;
+        err = own;
+    }
     study *s = calloc(1, sizeof *s);
     reader rd = {.s = s, .name = path, .err = err};
     char *text = NULL;
-    size_t before = err ? err->n : 0;
+    size_t before = err->n;
     if (s == NULL || (s->path = strdup(path)) == NULL ||
         (rd.dir = folder_of(path)) == NULL) {
         rd.oom = 1;
@@ -927,15 +979,19 @@ study *study_load(const char *path, error_buf *err)
     text = read_text(&rd, path);
     if (text == NULL)
         goto done;
-    /* The pre-scan writes NULs into its own copy, inih reads the text. */
-    char *copy = strdup(text);
+    /* inih reads the text without comments; the pre-scan writes NULs
+     * into a copy of its own. */
+    char *clean = strip_comments(text);
+    char *copy = clean ? strdup(clean) : NULL;
     if (copy == NULL) {
+        free(clean);
         rd.oom = 1;
         goto done;
     }
-    prescan(&rd, copy);
+    prescan(&rd, copy, clean);
     free(copy);
-    int line = ini_parse_string(text, on_value, &rd);
+    int line = ini_parse_string(clean, on_value, &rd);
+    free(clean);
     /* inih reads the rest of an over-long line as a line of its own; the
      * pre-scan has already said what is wrong there. */
     if (line > 0 && !rd.long_line)
@@ -943,14 +999,16 @@ study *study_load(const char *path, error_buf *err)
                 "syntax error: expected [section] or key = value");
     for (size_t i = 0; i < s->nsections; i++)
         check_section(&rd, &s->sections[i]);
-    if (err == NULL || err->n == before)
+    if (err->n == before)
         build(&rd, s);
 done:
     if (rd.oom)
         err_set(err, ST_ENOMEM, path, 0, 0, "out of memory");
     free(text);
     free(rd.dir);
-    if (rd.oom || (err != NULL && err->n > before) || text == NULL) {
+    int failed = rd.oom || err->n > before || err->dropped > 0 || text == NULL;
+    free(own);
+    if (failed) {
         study_free(s);
         return NULL;
     }

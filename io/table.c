@@ -20,6 +20,7 @@
 
 #include "../base/utf8.h"
 #include "intern.h"
+#include "number.h"
 
 enum { READ_CHUNK = 1 << 20, MAX_LIST = 10 };
 
@@ -126,58 +127,12 @@ int32_t table_lookup(const table *t, const char *s)
     return intern_find(t->strings, s, strlen(s));
 }
 
-/* Strict number parsing in the C locale. Accepts an optional sign, digits,
- * one decimal point and an exponent, with surrounding blanks; rejects
- * "nan", "inf", hexadecimal and decimal commas, which strtod would take
- * or half-take. Returns 0 when not a number, 2 when written as a whole
- * number (so callers need no floor()), else 1. */
-static int parse_number(const char *s, size_t len, double *out)
-{
-    while (len > 0 && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    if (len == 0 || len > 64)
-        return 0;
-    /* Fast path: short integers are exact in a double. */
-    size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-    if (i < len && len - i <= 15) {
-        long long v = 0;
-        size_t j = i;
-        while (j < len && s[j] >= '0' && s[j] <= '9')
-            v = v * 10 + (s[j++] - '0');
-        if (j == len && j > i) {
-            *out = s[0] == '-' ? -(double)v : (double)v;
-            return 2;
-        }
-    }
-    int digits = 0;
-    for (size_t j = 0; j < len; j++) {
-        char c = s[j];
-        if (c >= '0' && c <= '9')
-            digits = 1;
-        else if (c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-')
-            return 0;
-    }
-    if (!digits)
-        return 0;
-    char buf[65];
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    char *end;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (end != buf + len || errno == ERANGE || !isfinite(v))
-        return 0;
-    *out = v;
-    return 1;
-}
-
 static int is_missing(const loader *ld, const char *s, size_t len)
 {
-    if (len == 0)
+    size_t blanks = 0;
+    while (blanks < len && (s[blanks] == ' ' || s[blanks] == '\t'))
+        blanks++;
+    if (blanks == len) /* empty, or only blanks (libcsv trims unquoted) */
         return 1;
     for (size_t m = 0; m < ld->req->nmissing; m++) {
         const char *code = ld->req->missing[m];
@@ -216,7 +171,11 @@ vrecord(loader *ld, status st, size_t line, size_t col, const char *fmt,
         va_list ap)
 {
     err_vset(ld->err, st, ld->name, line, col, fmt, ap);
-    if (ld->err != NULL && ld->err->n >= ERR_MAX)
+    /* A full buffer stops the reading, unless a lenient reader is still
+     * building a table: then the cells go on being read (as missing) and
+     * further problems are counted, not kept. */
+    if (ld->err != NULL && ld->err->n >= ERR_MAX &&
+        (!ld->req->lenient || ld->failed))
         ld->stop = 1;
 }
 
@@ -228,6 +187,8 @@ fail(loader *ld, status st, size_t line, size_t col, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vrecord(ld, st, line, col, fmt, ap);
+    if (ld->err != NULL && ld->err->n >= ERR_MAX)
+        ld->stop = 1;
     va_end(ap);
 }
 
@@ -273,10 +234,6 @@ static int reserve_row(loader *ld)
 
 static void header_field(loader *ld, const char *s, size_t len)
 {
-    if (ld->nheader == 0 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-        s += 3; /* a UTF-8 byte-order mark */
-        len -= 3;
-    }
     int *fc = realloc(ld->field_col, (ld->nheader + 1) * sizeof *fc);
     if (fc == NULL) {
         ld->oom = ld->stop = 1;
@@ -327,8 +284,8 @@ static void data_field(loader *ld, const char *s, size_t len, size_t line)
         return;
     }
     double v;
-    int ok = parse_number(s, len, &v);
-    int integral = ok == 2 || (ok && v == floor(v));
+    int ok = number_parse(s, len, &v);
+    int integral = ok == NUMBER_WHOLE || (ok && v == floor(v));
     int in_range = !spec->ranged || (ok && v >= spec->min && v <= spec->max);
     if (ok && (col->kind != COL_INTEGER || integral) && in_range) {
         col->num[r] = v;
@@ -362,6 +319,10 @@ static void on_field(void *data, size_t len, void *arg)
     int plain = plain_ascii(s, len);
     if (!plain)
         ld->line += count_newlines(s, len);
+    if (ld->header_done && ld->field == 0 && !reserve_row(ld)) {
+        ld->oom = ld->stop = 1;
+        return;
+    }
     if (!plain && utf8_invalid_at(s, len) < len) {
         char found[128];
         err_quote(found, sizeof found, s, len);
@@ -373,10 +334,6 @@ static void on_field(void *data, size_t len, void *arg)
     if (!ld->header_done) {
         header_field(ld, s, len);
     } else if (ld->field < ld->nheader) {
-        if (ld->field == 0 && !reserve_row(ld)) {
-            ld->oom = ld->stop = 1;
-            return;
-        }
         data_field(ld, s, len, line);
     }
     ld->field++;
@@ -486,7 +443,7 @@ static int resolve_auto(table *t)
         for (size_t r = 0; r < t->nrows && numeric; r++) {
             double v;
             int32_t k = col->code[r];
-            numeric = k < 0 || parse_number(intern_text(t->strings, k),
+            numeric = k < 0 || number_parse(intern_text(t->strings, k),
                                             intern_len(t->strings, k), &v);
         }
         if (!numeric) {
@@ -500,7 +457,7 @@ static int resolve_auto(table *t)
             int32_t k = col->code[r];
             num[r] = (double)NAN;
             if (k >= 0)
-                parse_number(intern_text(t->strings, k),
+                number_parse(intern_text(t->strings, k),
                              intern_len(t->strings, k), &num[r]);
         }
         free(col->code);
@@ -516,7 +473,10 @@ static void parse_error(loader *ld, struct csv_parser *p, int at_end)
     if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG) {
         ld->oom = 1;
     } else if (at_end) {
-        fail(ld, ST_EDATA, ld->row_line, ld->field + 1,
+        /* No field of this row was seen when its first field is the
+         * open one: the row starts on the current line. */
+        fail(ld, ST_EDATA, ld->field == 0 ? ld->line : ld->row_line,
+             ld->field + 1,
              "unterminated quoted field (is the file truncated?)");
     } else {
         fail(ld, ST_EDATA, ld->field == 0 ? ld->line : ld->row_line,
@@ -552,8 +512,15 @@ table *table_load(const table_request *req, error_buf *err)
         size_t n = fread(buf, 1, READ_CHUNK, f);
         if (n == 0)
             break;
+        const char *data = buf;
+        /* A UTF-8 byte-order mark is skipped before libcsv sees it, so a
+         * quoted first header field still opens with its quote. */
+        if (total == 0 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+            data += 3;
+            n -= 3;
+        }
         total += n;
-        if (csv_parse(&p, buf, n, on_field, on_row, &ld) != n && !ld.stop)
+        if (csv_parse(&p, data, n, on_field, on_row, &ld) != n && !ld.stop)
             parse_error(&ld, &p, 0);
     }
     if (ferror(f)) {

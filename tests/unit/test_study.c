@@ -466,14 +466,14 @@ static void test_scale_errors(void **state)
     EXPECT_ERRORS(*state,
                   "[survey]\nfile = a.csv\n[scale x]\nitems = a, b\n"
                   "range = 1,5\nreverse = b, c\n",
-                  "3: [scale x] reverse: 'c' is not one of the items");
+                  "6: [scale x] reverse: 'c' is not one of the items");
     EXPECT_ERRORS(*state,
                   "[survey]\nfile = a.csv\n"
                   "[scale x]\nitems = a\nrange = 1,5\n"
                   "[scale y]\nitems = b\nrange = 1,7\n"
                   "[scale z]\ncombine = x, y, q\n",
-                  "9: [scale z] combine: 'y' has a different range",
-                  "9: [scale z] combine: 'q' is not a scale with items");
+                  "10: [scale z] combine: 'y' has a different range",
+                  "10: [scale z] combine: 'q' is not a scale with items");
     EXPECT_ERRORS(*state,
                   "[survey]\nfile = a.csv\n[scale x]\nitems = a\n"
                   "combine = y\nrange = 1,5\n",
@@ -505,12 +505,11 @@ static void test_file_level_errors(void **state)
                   "UTF-8");
 }
 
-/* KNOWN BUG (study.c, study_load): with err == NULL, which err_set allows,
+/* Regression test for a fixed bug (study.c, study_load): with err == NULL, which err_set allows,
  * errors are not noticed at all (err->n never grows), so an invalid study
  * is returned instead of NULL. */
 static void test_invalid_study_without_error_buffer(void **state)
 {
-    unit_known_bug();
     char *p = unit_write_file(*state, "n.ini", "[sruvey]\nfile = a.csv\n");
     study *s = study_load(p, NULL);
     assert_null(s);
@@ -518,12 +517,11 @@ static void test_invalid_study_without_error_buffer(void **state)
     free(p);
 }
 
-/* KNOWN BUG (study.c, parse_date): sscanf's %4d and %2d accept a sign and
+/* Regression test for a fixed bug (study.c, parse_date): sscanf's %4d and %2d accept a sign and
  * leading blanks, so "+025-01-01", "2025-+1-01" and "2025-01- 1" pass as
  * dates YYYY-MM-DD (the length check alone cannot catch them). */
 static void test_date_with_sign_rejected(void **state)
 {
-    unit_known_bug();
     EXPECT_ERRORS(*state, "[exchanges]\nfile = e.csv\nfrom = +025-01-01\n",
                   "3: [exchanges] from: expected a date YYYY-MM-DD, found "
                   "\"+025-01-01\"");
@@ -532,13 +530,12 @@ static void test_date_with_sign_rejected(void **state)
                   "\"2025-+1-01\"");
 }
 
-/* KNOWN BUG (study.c with Debian's libinih): SPEC §2 says ';' starts a
+/* Regression test for a fixed bug (study.c with Debian's libinih): SPEC §2 says ';' starts a
  * comment anywhere, but inih only takes an inline ';' after a blank, so
  * "seed = 7;x" is the value "7;x" (an error) and "respondent = rid;x"
  * silently names the column "rid;x". */
 static void test_comment_without_blank(void **state)
 {
-    unit_known_bug();
     error_buf err;
     study *s = load(*state, "sc.ini",
                     "[survey]\nfile = s.csv\nrespondent = rid;x\n"
@@ -551,13 +548,12 @@ static void test_comment_without_blank(void **state)
     study_free(s);
 }
 
-/* KNOWN BUG (study.c with Debian's libinih): a comment after a
+/* Regression test for a fixed bug (study.c with Debian's libinih): a comment after a
  * continuation line is kept in the value, so "missing = NA,\n   -9   ; c"
  * gives the missing codes "NA" and "-9   ; c" (and -9 is then read as
  * data). SPEC §2: ';' starts a comment anywhere. */
 static void test_comment_on_continuation_line(void **state)
 {
-    unit_known_bug();
     error_buf err;
     study *s = load(*state, "cc.ini",
                     "[survey]\nfile = s.csv\nmissing = NA,\n   -9   ; c\n",
@@ -568,13 +564,12 @@ static void test_comment_on_continuation_line(void **state)
     study_free(s);
 }
 
-/* KNOWN BUG (study.c, on_value): the keys of a duplicate section are
+/* Regression test for a fixed bug (study.c, on_value): the keys of a duplicate section are
  * appended to the first section's values, so besides "section appears
  * twice" the first section gets a spurious error: here "5: [scale x]
  * range: expected two numbers, ..., found "1,5 1,5"". */
 static void test_duplicate_section_reported_once(void **state)
 {
-    unit_known_bug();
     EXPECT_ERRORS(*state,
                   "[survey]\nfile = a.csv\n[scale x]\nitems = a\nrange = 1,5\n"
                   "[scale x]\nitems = b\nrange = 1,5\n",

@@ -418,14 +418,13 @@ static void test_unterminated_quote(void **state)
                      "truncated?)");
 }
 
-/* KNOWN BUG (table.c, parse_error): an unterminated quote that opens the
+/* Regression test for a fixed bug (table.c, parse_error): an unterminated quote that opens the
  * FIRST field of a row is reported at the line of the previous row, since
  * row_line is only updated when a field of the new row has been parsed.
  * "a,b\nx,1\n\"y,2\n" says "f.csv:2:1: ..." instead of "f.csv:3:1: ...";
  * after a multi-line row it can be several lines off. */
 static void test_unterminated_quote_in_first_field(void **state)
 {
-    unit_known_bug();
     const char *dir = *state;
     expect_one_error(dir, "a,b\nx,1\n\"y,2\n", two_numbers, 2,
                      "f.csv:3:1: unterminated quoted field (is the file "
@@ -515,7 +514,7 @@ static void test_lenient_mode(void **state)
     table_free(t);
 }
 
-/* KNOWN BUG (table.c, vrecord): reading stops once err holds ERR_MAX
+/* Regression test for a fixed bug (table.c, vrecord): reading stops once err holds ERR_MAX
  * messages, yet lenient mode still returns the table: 100 rows of which
  * the first 60 have a bad cell come back as 49 rows, with err->dropped 0,
  * so nothing says that the table is cut short (and `check` goes on to
@@ -523,7 +522,6 @@ static void test_lenient_mode(void **state)
  * the 10 problems past the cap counted in err->dropped. */
 static void test_lenient_mode_past_the_message_cap(void **state)
 {
-    unit_known_bug();
     const char *dir = *state;
     char *text = malloc(100 * 16 + 8);
     assert_non_null(text);
@@ -613,7 +611,7 @@ static void test_not_utf8(void **state)
                      "as UTF-8");
 }
 
-/* KNOWN BUG (table.c, on_field): a field that is not UTF-8 is skipped
+/* Regression test for a fixed bug (table.c, on_field): a field that is not UTF-8 is skipped
  * before reserve_row() runs, so when it is the first field of a data row
  * no room is made for the row, yet data_field() and on_row() still write
  * it: row 1 dereferences the NULL line array (SIGSEGV), row 1025 writes
@@ -621,20 +619,18 @@ static void test_not_utf8(void **state)
  * Expected: the message below and NULL. */
 static void test_not_utf8_in_first_field(void **state)
 {
-    unit_known_bug();
     const char *dir = *state;
     expect_one_error(dir, "a,b\ncaf\xE9,1\n", two_numbers, 2,
                      "f.csv:2:1: not UTF-8 text: \"caf\\xE9\"; save the file "
                      "as UTF-8");
 }
 
-/* KNOWN BUG (table.c, header_field): SPEC §1 says a UTF-8 byte-order mark
+/* Regression test for a fixed bug (table.c, header_field): SPEC §1 says a UTF-8 byte-order mark
  * is skipped, but a BOM followed by a quoted first header field (as R's
  * write.csv(fileEncoding = "UTF-8-BOM") writes) is a "malformed quoted
  * field" error: libcsv sees the BOM bytes before the opening quote. */
 static void test_bom_before_quoted_header(void **state)
 {
-    unit_known_bug();
     const char *dir = *state;
     error_buf err;
     table *t = load(dir, "\xEF\xBB\xBF\"a\",\"b\"\n\"x\",1\n", two_numbers, 2,

@@ -42,15 +42,6 @@ static inline void unit_assert_close(double a, double b, double rel,
 
 #define assert_nan(a) assert_true(isnan(a))
 
-/* A test that shows a library bug not fixed yet (named in its comment):
- * skipped, so that `make check` stays green, unless ECOMETER_KNOWN_BUGS
- * is set in the environment. Call it first in the test. */
-#define unit_known_bug()                                                       \
-    do {                                                                       \
-        if (getenv("ECOMETER_KNOWN_BUGS") == NULL)                             \
-            skip();                                                            \
-    } while (0)
-
 /* A fresh scratch folder; the caller removes it with unit_rmtree. */
 static inline char *unit_tmpdir(void)
 {
