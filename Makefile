@@ -102,14 +102,14 @@ asan: deps-asan
 	  OMP="-fopenmp=libomp"
 
 lint:
-	clang-format --dry-run --Werror $(wildcard */*.c */*.h tests/*/*.c)
+	clang-format --dry-run --Werror $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)
 	cppcheck --error-exitcode=1 --quiet --enable=warning,performance,portability \
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
 	  base io models plots engine
-	clang-tidy --quiet $(LIB_SRC) engine/main.c -- $(CSTD) $(PKG_CFLAGS)
+	clang-tidy --quiet $(LIB_SRC) engine/main.c -- $(CSTD) $(PKG_CFLAGS) -fopenmp
 
 format:
-	clang-format -i $(wildcard */*.c */*.h tests/*/*.c)
+	clang-format -i $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)
 
 clean:
 	rm -rf build build-asan $(BIN)

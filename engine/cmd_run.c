@@ -438,8 +438,7 @@ static status run_pipeline(run_ctx *r)
     if (r->od == NULL)
         return r->err->st;
     if ((st = write_scale_tables(r)) != ST_OK ||
-        (st = write_summary(r)) != ST_OK ||
-        (st = write_manifest(r)) != ST_OK ||
+        (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;
     r->seconds[T_TOTAL] = omp_get_wtime() - start;

@@ -246,10 +246,10 @@ static void test_quote_small_buffers(void **state)
     assert_string_equal(out, "\"abcdefghij...\""); /* 15 bytes and NUL */
 }
 
-/* Regression test for a fixed bug (error.c, err_quote): when escapes fill the buffer before 40
- * input bytes are shown, the value is cut without "...": 35 Latin-1 bytes
- * in the 128-byte buffer that table.c and study.c use come out as 31
- * escapes and a closing quote, which reads as the whole value. The loop
+/* Regression test for a fixed bug (error.c, err_quote): when escapes fill the
+ * buffer before 40 input bytes are shown, the value is cut without "...": 35
+ * Latin-1 bytes in the 128-byte buffer that table.c and study.c use come out as
+ * 31 escapes and a closing quote, which reads as the whole value. The loop
  * keeps room for one escape, the quote and the NUL, not for "...". */
 static void test_quote_cut_by_escapes_shows_ellipsis(void **state)
 {

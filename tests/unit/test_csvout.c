@@ -288,8 +288,9 @@ static void test_formula_neutralised_in_output(void **state)
     free(out);
 }
 
-/* Regression test for a fixed bug (csvout.c, csvout_is_formula): "a number" is decided with
- * strtod, which also takes "inf", "nan", "infinity", "nan(...)" and hex
+/* Regression test for a fixed bug (csvout.c, csvout_is_formula): "a number" is
+ * decided with strtod, which also takes "inf", "nan", "infinity", "nan(...)"
+ * and hex
  * ("0x1A"). So "-inf", "+nan", "-0x1A" and "-nan(x)" are written without
  * the "'" although they are not numbers to ecometer's own reader
  * (table.c's parse_number rejects all of them) nor to a spreadsheet,

@@ -505,9 +505,9 @@ static void test_file_level_errors(void **state)
                   "UTF-8");
 }
 
-/* Regression test for a fixed bug (study.c, study_load): with err == NULL, which err_set allows,
- * errors are not noticed at all (err->n never grows), so an invalid study
- * is returned instead of NULL. */
+/* Regression test for a fixed bug (study.c, study_load): with err == NULL,
+ * which err_set allows, errors are not noticed at all (err->n never grows), so
+ * an invalid study is returned instead of NULL. */
 static void test_invalid_study_without_error_buffer(void **state)
 {
     char *p = unit_write_file(*state, "n.ini", "[sruvey]\nfile = a.csv\n");
@@ -517,9 +517,9 @@ static void test_invalid_study_without_error_buffer(void **state)
     free(p);
 }
 
-/* Regression test for a fixed bug (study.c, parse_date): sscanf's %4d and %2d accept a sign and
- * leading blanks, so "+025-01-01", "2025-+1-01" and "2025-01- 1" pass as
- * dates YYYY-MM-DD (the length check alone cannot catch them). */
+/* Regression test for a fixed bug (study.c, parse_date): sscanf's %4d and %2d
+ * accept a sign and leading blanks, so "+025-01-01", "2025-+1-01" and "2025-01-
+ * 1" pass as dates YYYY-MM-DD (the length check alone cannot catch them). */
 static void test_date_with_sign_rejected(void **state)
 {
     EXPECT_ERRORS(*state, "[exchanges]\nfile = e.csv\nfrom = +025-01-01\n",
@@ -530,9 +530,9 @@ static void test_date_with_sign_rejected(void **state)
                   "\"2025-+1-01\"");
 }
 
-/* Regression test for a fixed bug (study.c with Debian's libinih): SPEC §2 says ';' starts a
- * comment anywhere, but inih only takes an inline ';' after a blank, so
- * "seed = 7;x" is the value "7;x" (an error) and "respondent = rid;x"
+/* Regression test for a fixed bug (study.c with Debian's libinih): SPEC §2 says
+ * ';' starts a comment anywhere, but inih only takes an inline ';' after a
+ * blank, so "seed = 7;x" is the value "7;x" (an error) and "respondent = rid;x"
  * silently names the column "rid;x". */
 static void test_comment_without_blank(void **state)
 {
@@ -548,10 +548,10 @@ static void test_comment_without_blank(void **state)
     study_free(s);
 }
 
-/* Regression test for a fixed bug (study.c with Debian's libinih): a comment after a
- * continuation line is kept in the value, so "missing = NA,\n   -9   ; c"
- * gives the missing codes "NA" and "-9   ; c" (and -9 is then read as
- * data). SPEC §2: ';' starts a comment anywhere. */
+/* Regression test for a fixed bug (study.c with Debian's libinih): a comment
+ * after a continuation line is kept in the value, so "missing = NA,\n   -9   ;
+ * c" gives the missing codes "NA" and "-9   ; c" (and -9 is then read as data).
+ * SPEC §2: ';' starts a comment anywhere. */
 static void test_comment_on_continuation_line(void **state)
 {
     error_buf err;
@@ -564,9 +564,9 @@ static void test_comment_on_continuation_line(void **state)
     study_free(s);
 }
 
-/* Regression test for a fixed bug (study.c, on_value): the keys of a duplicate section are
- * appended to the first section's values, so besides "section appears
- * twice" the first section gets a spurious error: here "5: [scale x]
+/* Regression test for a fixed bug (study.c, on_value): the keys of a duplicate
+ * section are appended to the first section's values, so besides "section
+ * appears twice" the first section gets a spurious error: here "5: [scale x]
  * range: expected two numbers, ..., found "1,5 1,5"". */
 static void test_duplicate_section_reported_once(void **state)
 {

@@ -418,11 +418,11 @@ static void test_unterminated_quote(void **state)
                      "truncated?)");
 }
 
-/* Regression test for a fixed bug (table.c, parse_error): an unterminated quote that opens the
- * FIRST field of a row is reported at the line of the previous row, since
- * row_line is only updated when a field of the new row has been parsed.
- * "a,b\nx,1\n\"y,2\n" says "f.csv:2:1: ..." instead of "f.csv:3:1: ...";
- * after a multi-line row it can be several lines off. */
+/* Regression test for a fixed bug (table.c, parse_error): an unterminated quote
+ * that opens the FIRST field of a row is reported at the line of the previous
+ * row, since row_line is only updated when a field of the new row has been
+ * parsed. "a,b\nx,1\n\"y,2\n" says "f.csv:2:1: ..." instead of "f.csv:3:1:
+ * ..."; after a multi-line row it can be several lines off. */
 static void test_unterminated_quote_in_first_field(void **state)
 {
     const char *dir = *state;
@@ -514,9 +514,9 @@ static void test_lenient_mode(void **state)
     table_free(t);
 }
 
-/* Regression test for a fixed bug (table.c, vrecord): reading stops once err holds ERR_MAX
- * messages, yet lenient mode still returns the table: 100 rows of which
- * the first 60 have a bad cell come back as 49 rows, with err->dropped 0,
+/* Regression test for a fixed bug (table.c, vrecord): reading stops once err
+ * holds ERR_MAX messages, yet lenient mode still returns the table: 100 rows of
+ * which the first 60 have a bad cell come back as 49 rows, with err->dropped 0,
  * so nothing says that the table is cut short (and `check` goes on to
  * check a partial table). Expected: all 100 rows, the bad cells missing,
  * the 10 problems past the cap counted in err->dropped. */
@@ -611,10 +611,10 @@ static void test_not_utf8(void **state)
                      "as UTF-8");
 }
 
-/* Regression test for a fixed bug (table.c, on_field): a field that is not UTF-8 is skipped
- * before reserve_row() runs, so when it is the first field of a data row
- * no room is made for the row, yet data_field() and on_row() still write
- * it: row 1 dereferences the NULL line array (SIGSEGV), row 1025 writes
+/* Regression test for a fixed bug (table.c, on_field): a field that is not
+ * UTF-8 is skipped before reserve_row() runs, so when it is the first field of
+ * a data row no room is made for the row, yet data_field() and on_row() still
+ * write it: row 1 dereferences the NULL line array (SIGSEGV), row 1025 writes
  * one element past the 1024-row arrays (heap overflow, shown by valgrind).
  * Expected: the message below and NULL. */
 static void test_not_utf8_in_first_field(void **state)
@@ -625,9 +625,9 @@ static void test_not_utf8_in_first_field(void **state)
                      "as UTF-8");
 }
 
-/* Regression test for a fixed bug (table.c, header_field): SPEC §1 says a UTF-8 byte-order mark
- * is skipped, but a BOM followed by a quoted first header field (as R's
- * write.csv(fileEncoding = "UTF-8-BOM") writes) is a "malformed quoted
+/* Regression test for a fixed bug (table.c, header_field): SPEC §1 says a UTF-8
+ * byte-order mark is skipped, but a BOM followed by a quoted first header field
+ * (as R's write.csv(fileEncoding = "UTF-8-BOM") writes) is a "malformed quoted
  * field" error: libcsv sees the BOM bytes before the opening quote. */
 static void test_bom_before_quoted_header(void **state)
 {
