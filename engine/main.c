@@ -43,8 +43,7 @@ static const command commands[] = {
     {"fit",
      "DATA.csv --formula F [--family gaussian|poisson|negbin] "
      "[--se classical|hc0|hc1|hc3|cluster:COL] [--ml]",
-     "one regression (with (1|g) terms: a mixed model)", NULL,
-     "the regression and multilevel issues"},
+     "one regression (with (1|g) terms: a mixed model)", cmd_fit, NULL},
     {"index", "DATA.csv --id C --from a,b,c [--method pca]",
      "a composite index (first principal component) per row", NULL,
      "the regression issue"},

@@ -2,7 +2,8 @@
  * csvcmp.c — compares two CSV files cell by cell for the golden tests:
  * the same header, the same number of rows, and each pair of cells equal
  * as text or, when both are numbers, within a relative tolerance
- * (with an absolute floor of 1e-13 near zero). Usage: csvcmp [--tol T] [--key
+ * (with an absolute floor, 1e-13 unless --abs says more, for values near
+ * zero such as conditional modes). Usage: csvcmp [--tol T] [--key
  * COL] EXPECTED ACTUAL With --key, rows of ACTUAL are matched to EXPECTED by
  * that column. Exit 0 when they agree, 1 with the first differences listed.
  */
@@ -87,35 +88,39 @@ static size_t find_col(const sheet *s, const char *name)
     return (size_t)-1;
 }
 
-static int compare(const sheet *e, const sheet *x, const char *key, double tol);
+static int compare(const sheet *e, const sheet *x, const char *key, double tol,
+                   double abs_tol);
 
 int main(int argc, char **argv)
 {
-    double tol = 1e-9;
+    double tol = 1e-9, abs_tol = 1e-13;
     const char *key = NULL;
     int a = 1;
     for (; a + 1 < argc && strncmp(argv[a], "--", 2) == 0; a += 2) {
         if (strcmp(argv[a], "--tol") == 0)
             tol = strtod(argv[a + 1], NULL);
+        else if (strcmp(argv[a], "--abs") == 0)
+            abs_tol = strtod(argv[a + 1], NULL);
         else if (strcmp(argv[a], "--key") == 0)
             key = argv[a + 1];
     }
     if (argc - a != 2) {
         fprintf(stderr,
-                "usage: csvcmp [--tol T] [--key COL] EXPECTED ACTUAL\n");
+                "usage: csvcmp [--tol T] [--abs A] [--key COL] EXPECTED ACTUAL\n");
         return 2;
     }
     sheet e = {0}, x = {0};
     int rc = 1;
     if (load(argv[a], &e) == 0 && load(argv[a + 1], &x) == 0)
-        rc = compare(&e, &x, key, tol);
+        rc = compare(&e, &x, key, tol, abs_tol);
     unload(&e);
     unload(&x);
     return rc;
 }
 
 /* 0 when the sheets agree, else 1 with the differences on stderr. */
-static int compare(const sheet *e, const sheet *x, const char *key, double tol)
+static int compare(const sheet *e, const sheet *x, const char *key, double tol,
+                   double abs_tol)
 {
     int bad = 0;
     if (e->ncols != x->ncols) {
@@ -156,7 +161,7 @@ static int compare(const sheet *e, const sheet *x, const char *key, double tol)
             if (is_number(u, &p) && is_number(v, &q)) {
                 /* relative, with an absolute floor for values near 0 */
                 double scale = fmax(fabs(p), fabs(q));
-                same = fabs(p - q) <= tol * scale || fabs(p - q) < 1e-13;
+                same = fabs(p - q) <= tol * scale || fabs(p - q) <= abs_tol;
             } else {
                 same = strcmp(u, v) == 0;
             }

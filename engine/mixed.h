@@ -1,0 +1,51 @@
+/*
+ * mixed.h — mixed models from a formula over a loaded table, and their
+ * three tables of SPEC §4 (coefficients, model_fit, groups). Shared by
+ * `ecometer fit` and the model stage of `run`.
+ */
+#ifndef ECOMETER_MIXED_H
+#define ECOMETER_MIXED_H
+
+#include "../io/restab.h"
+#include "../io/table.h"
+#include "../models/design.h"
+#include "../models/formula.h"
+#include "../models/lmm.h"
+
+typedef struct {
+    restab *coefficients, *fit, *groups;
+} mixed_tables;
+
+int mixed_tables_create(mixed_tables *m);
+void mixed_tables_free(mixed_tables *m);
+
+/* The columns a formula names, each once (response, terms, offsets,
+ * grouping factors, slopes); *names is a new array of borrowed strings. */
+size_t mixed_formula_columns(const formula *f, const char ***names);
+
+/* A design_lookup over a table whose columns were requested in the order
+ * of `names`. */
+typedef struct {
+    const table *t;
+    const char *const *names;
+    size_t ncols;
+    const char **texts; /* code -> text, for the whole table */
+} table_source;
+
+int table_source_init(table_source *src, const table *t,
+                      const char *const *names, size_t ncols);
+void table_source_free(table_source *src);
+int table_source_lookup(void *ctx, const char *name, design_column *out);
+
+/* Fits the mixed model of design d (one grouping factor, with an optional
+ * random slope, or two nested random intercepts: the factor with more
+ * groups is taken as the inner one). NULL with err set on failure;
+ * *inner gets the index (into d->random) of factor 0. */
+lmm_result *mixed_fit(const design *d, int reml, size_t *inner,
+                      error_buf *err);
+
+/* Appends a fitted model's rows. */
+int mixed_tables_add(mixed_tables *m, const char *model, const design *d,
+                     const lmm_result *r, size_t inner, int reml);
+
+#endif
