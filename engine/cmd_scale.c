@@ -1,7 +1,10 @@
 /*
- * cmd_scale.c — `ecometer scale DATA.csv --items a,b,c --range 1,5
- * [--reverse a] [--group COL]`: alpha, item statistics, ICC(1), ICC(2)
- * and rwg(j) for one scale (METHODS §1–2).
+ * cmd_scale.c — the two single-scale commands, which share their options:
+ * `ecometer scale DATA.csv --items a,b,c --range 1,5 [--reverse a]
+ * [--group COL]`: alpha, item statistics, ICC(1), ICC(2) and rwg(j)
+ * (METHODS §1–2); and `ecometer ecometric ... --group COL [--adjust
+ * cols]`: the three-level measurement model with area scores, their SEs
+ * and reliabilities (METHODS §4). Each row of DATA.csv is a respondent.
  */
 #include <getopt.h>
 #include <math.h>
@@ -20,7 +23,8 @@ enum {
     OPT_RANGE,
     OPT_GROUP,
     OPT_MISSING,
-    OPT_NAME
+    OPT_NAME,
+    OPT_ADJUST
 };
 
 static const struct option options[] = {
@@ -30,6 +34,7 @@ static const struct option options[] = {
     {"group", required_argument, NULL, OPT_GROUP},
     {"missing", required_argument, NULL, OPT_MISSING},
     {"name", required_argument, NULL, OPT_NAME},
+    {"adjust", required_argument, NULL, OPT_ADJUST},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"table", required_argument, NULL, OPT_TABLE},
     {"quiet", no_argument, NULL, OPT_QUIET},
@@ -52,11 +57,29 @@ static const char usage[] =
     "  --name       the scale's name in the output (default: scale)\n"
     "  --table      scales (default), items, or areas\n";
 
-static const char *const table_names[] = {"scales", "items", "areas"};
+static const char ecometric_usage[] =
+    "Usage: ecometer ecometric DATA.csv --items a,b,c --range LOW,HIGH\n"
+    "                          --group COL [--reverse a,b] [--adjust x,y]\n"
+    "                          [--missing NA,-9] [--name NAME]\n"
+    "                          [--table areas|components|coefficients]\n"
+    "                          [--format table|csv|json] [-o FILE] [-j N]\n"
+    "The three-level measurement model of METHODS.md section 4 (answers\n"
+    "within respondents within areas), fitted by REML as\n"
+    "lmer(response ~ item + covariates + (1|respondent) + (1|area)): each\n"
+    "area's empirical-Bayes score on the items' response scale, with its\n"
+    "SE and reliability, and the variance components.\n"
+    "  --adjust     respondent covariates, centred on their grand means\n"
+    "  --table      areas (default), components, coefficients\n"
+    "Each row of DATA.csv is one respondent.\n";
+
+static const char *const scale_tables[] = {"scales", "items", "areas"};
+static const char *const ecometric_tables_names[] = {"areas", "components",
+                                                     "coefficients"};
 
 typedef struct {
-    char **items, **reverse, **missing;
-    long nitems, nreverse, nmissing;
+    const char *command; /* "scale" or "ecometric" */
+    char **items, **reverse, **missing, **adjust;
+    long nitems, nreverse, nmissing, nadjust;
     double low, high;
     int has_range;
     const char *group, *name, *data;
@@ -67,6 +90,7 @@ static void free_args(scale_args *a)
     study_list_free(a->items, a->nitems > 0 ? (size_t)a->nitems : 0);
     study_list_free(a->reverse, a->nreverse > 0 ? (size_t)a->nreverse : 0);
     study_list_free(a->missing, a->nmissing > 0 ? (size_t)a->nmissing : 0);
+    study_list_free(a->adjust, a->nadjust > 0 ? (size_t)a->nadjust : 0);
 }
 
 static int parse_range(const char *arg, scale_args *a, error_buf *err)
@@ -82,7 +106,7 @@ static int parse_range(const char *arg, scale_args *a, error_buf *err)
     }
     study_list_free(parts, n > 0 ? (size_t)n : 0);
     if (!ok || a->low >= a->high) {
-        err_set(err, ST_EUSAGE, "scale", 0, 0,
+        err_set(err, ST_EUSAGE, a->command, 0, 0,
                 "--range: expected LOW,HIGH with LOW < HIGH, found \"%s\"",
                 arg);
         return -1;
@@ -94,28 +118,37 @@ static int parse_range(const char *arg, scale_args *a, error_buf *err)
 static int parse_args(int argc, char **argv, scale_args *a, cli_common *c,
                       error_buf *err)
 {
+    const char *cmd = a->command;
+    int ecometric = cmd[0] == 'e';
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:", options, NULL)) != -1) {
-        int rc = cli_common_option(c, opt, optarg, "scale", err);
+        int rc = cli_common_option(c, opt, optarg, cmd, err);
         if (rc < 0)
             return -1;
         if (rc > 0)
             continue;
         switch (opt) {
         case OPT_ITEMS:
-            if ((a->nitems =
-                     cli_list(optarg, "scale", "--items", &a->items, err)) < 0)
+            if ((a->nitems = cli_list(optarg, cmd, "--items", &a->items,
+                                      err)) < 0)
                 return -1;
             break;
         case OPT_REVERSE:
-            if ((a->nreverse = cli_list(optarg, "scale", "--reverse",
+            if ((a->nreverse = cli_list(optarg, cmd, "--reverse",
                                         &a->reverse, err)) < 0)
                 return -1;
             break;
         case OPT_MISSING:
-            if ((a->nmissing = cli_list(optarg, "scale", "--missing",
+            if ((a->nmissing = cli_list(optarg, cmd, "--missing",
                                         &a->missing, err)) < 0)
+                return -1;
+            break;
+        case OPT_ADJUST:
+            if (!ecometric)
+                goto unknown;
+            if ((a->nadjust = cli_list(optarg, cmd, "--adjust", &a->adjust,
+                                       err)) < 0)
                 return -1;
             break;
         case OPT_RANGE:
@@ -129,38 +162,47 @@ static int parse_args(int argc, char **argv, scale_args *a, cli_common *c,
             a->name = optarg;
             break;
         case OPT_HELP:
-            fputs(usage, stdout);
+            fputs(ecometric ? ecometric_usage : usage, stdout);
             return 1;
         default:
-            err_set(err, ST_EUSAGE, "scale", 0, 0,
-                    "unknown option (see 'ecometer scale --help')");
+        unknown:
+            err_set(err, ST_EUSAGE, cmd, 0, 0,
+                    "unknown option (see 'ecometer %s --help')", cmd);
             return -1;
         }
     }
+    const char *missing = NULL;
     if (optind + 1 != argc)
-        return err_set(err, ST_EUSAGE, "scale", 0, 0,
-                       "expected one DATA.csv (see 'ecometer scale --help')"),
-               -1;
+        missing = "one DATA.csv";
+    else if (a->nitems <= 0)
+        missing = "--items";
+    else if (!a->has_range)
+        missing = "--range";
+    else if (ecometric && a->group == NULL)
+        missing = "--group";
+    if (missing != NULL) {
+        err_set(err, ST_EUSAGE, cmd, 0, 0,
+                "expected %s (see 'ecometer %s --help')", missing, cmd);
+        return -1;
+    }
     a->data = argv[optind];
-    if (a->nitems <= 0)
-        return err_set(err, ST_EUSAGE, "scale", 0, 0, "--items is required"),
-               -1;
-    if (!a->has_range)
-        return err_set(err, ST_EUSAGE, "scale", 0, 0, "--range is required"),
-               -1;
     return 0;
 }
 
-/* Column requests: the items, then the group when given. */
+/* Column requests: the items, the group (optional for `scale`: then an
+ * absent column of that name), and the covariates. */
 static col_spec *column_specs(const scale_args *a)
 {
-    col_spec *cols = calloc((size_t)a->nitems + 1, sizeof *cols);
+    size_t p = (size_t)a->nitems, q = a->nadjust > 0 ? (size_t)a->nadjust : 0;
+    col_spec *cols = calloc(p + 1 + q, sizeof *cols);
     if (cols == NULL)
         return NULL;
-    for (long i = 0; i < a->nitems; i++)
+    for (size_t i = 0; i < p; i++)
         cols[i] = (col_spec){a->items[i], COL_INTEGER, 0, 1, a->low, a->high};
-    if (a->group != NULL)
-        cols[a->nitems] = (col_spec){a->group, COL_TEXT, 0, 0, 0, 0};
+    cols[p] = (col_spec){a->group ? a->group : "", COL_TEXT, a->group == NULL,
+                         0, 0, 0};
+    for (size_t k = 0; k < q; k++)
+        cols[p + 1 + k] = (col_spec){a->adjust[k], COL_NUMBER, 0, 0, 0, 0};
     return cols;
 }
 
@@ -171,7 +213,7 @@ static int reverse_flags(const scale_args *a, int *reversed, error_buf *err)
         while (i < a->nitems && strcmp(a->items[i], a->reverse[r]) != 0)
             i++;
         if (i == a->nitems) {
-            err_set(err, ST_EUSAGE, "scale", 0, 0,
+            err_set(err, ST_EUSAGE, a->command, 0, 0,
                     "--reverse: '%s' is not one of --items", a->reverse[r]);
             return -1;
         }
@@ -192,18 +234,25 @@ static status run_scale(const scale_args *a, const cli_common *c,
     scale_result *res = NULL;
     int32_t *group = NULL;
     const char **ids = NULL;
-    size_t ngroups = 0;
+    size_t ngroups = 0, q = a->nadjust > 0 ? (size_t)a->nadjust : 0;
+    int ecometric = a->command[0] == 'e';
     measure_tables m = {0};
-    if (cols == NULL || reversed == NULL || columns == NULL)
+    ecometric_tables em = {0};
+    ecometric_result *er = NULL;
+    const double **covs = calloc(q ? q : 1, sizeof *covs);
+    if (cols == NULL || reversed == NULL || columns == NULL || covs == NULL)
         goto done;
     if (reverse_flags(a, reversed, err) != 0) {
         st = ST_EUSAGE;
         goto done;
     }
-    int pick = cli_pick_table(c, "scale", table_names, 3, err);
-    if (pick == 2 && a->group == NULL)
-        pick = -1,
+    int pick = ecometric
+                   ? cli_pick_table(c, a->command, ecometric_tables_names, 3, err)
+                   : cli_pick_table(c, a->command, scale_tables, 3, err);
+    if (!ecometric && pick == 2 && a->group == NULL) {
+        pick = -1;
         err_set(err, ST_EUSAGE, "scale", 0, 0, "--table areas needs --group");
+    }
     if (pick < 0) {
         st = ST_EUSAGE;
         goto done;
@@ -211,7 +260,7 @@ static status run_scale(const scale_args *a, const cli_common *c,
     table_request req = {a->data,
                          NULL,
                          cols,
-                         p + (a->group != NULL),
+                         p + 1 + q,
                          (const char *const *)a->missing,
                          a->nmissing > 0 ? (size_t)a->nmissing : 0,
                          0};
@@ -232,17 +281,41 @@ static status run_scale(const scale_args *a, const cli_common *c,
         st = err->st;
         goto done;
     }
-    if (measure_tables_create(&m) != 0 ||
-        measure_tables_add(&m, a->name ? a->name : "scale", res,
-                           (const char *const *)a->items, reversed, ids,
-                           ngroups) != 0)
-        goto done;
-    const restab *chosen = pick == 0 ? m.scales : pick == 1 ? m.items : m.areas;
+    const char *name = a->name ? a->name : "scale";
+    const restab *chosen;
+    if (!ecometric) {
+        if (measure_tables_create(&m) != 0 ||
+            measure_tables_add(&m, name, res, (const char *const *)a->items,
+                               reversed, ids, ngroups) != 0)
+            goto done;
+        chosen = pick == 0 ? m.scales : pick == 1 ? m.items : m.areas;
+    } else {
+        for (size_t k = 0; k < q; k++)
+            covs[k] = table_numbers(t, p + 1 + k);
+        ecometric_input ei = {table_nrows(t), p, columns, reversed, a->low,
+                              a->high, group, ngroups, q, covs};
+        er = ecometric_fit(&ei, err);
+        if (er == NULL) {
+            st = err->st;
+            goto done;
+        }
+        if (ecometric_tables_create(&em) != 0 ||
+            ecometric_tables_add(&em, name, er, res, res->score, group,
+                                 table_nrows(t), ids,
+                                 (const char *const *)a->items, p,
+                                 (const char *const *)a->adjust, q) != 0)
+            goto done;
+        chosen = pick == 0 ? em.areas : pick == 1 ? em.components
+                                                  : em.coefficients;
+    }
     st = cli_emit(c, chosen, err);
 done:
-    if (st == ST_ENOMEM)
-        err_set(err, ST_ENOMEM, "scale", 0, 0, "out of memory");
+    if (st == ST_ENOMEM && err->n == 0)
+        err_set(err, ST_ENOMEM, a->command, 0, 0, "out of memory");
     measure_tables_free(&m);
+    ecometric_tables_free(&em);
+    ecometric_result_free(er);
+    free(covs);
     scale_result_free(res);
     free(group);
     free(ids);
@@ -253,10 +326,10 @@ done:
     return st;
 }
 
-int cmd_scale(int argc, char **argv)
+static int scale_main(int argc, char **argv, const char *command)
 {
     error_buf *err = calloc(1, sizeof *err);
-    scale_args a = {0};
+    scale_args a = {.command = command};
     cli_common c = {0};
     if (err == NULL)
         return 1;
@@ -271,4 +344,11 @@ int cmd_scale(int argc, char **argv)
     free_args(&a);
     free(err);
     return err_exit_code(st);
+}
+
+int cmd_scale(int argc, char **argv) { return scale_main(argc, argv, "scale"); }
+
+int cmd_ecometric(int argc, char **argv)
+{
+    return scale_main(argc, argv, "ecometric");
 }

@@ -9,24 +9,32 @@
 
 #include "measure.h"
 
-/* Every item of every scale, once, in the order the study names them. */
+static void add_unique(inputs *in, char *name)
+{
+    size_t k = 0;
+    while (k < in->nitems && strcmp(in->items[k], name) != 0) // NOLINT
+        k++;
+    if (k == in->nitems)
+        in->items[in->nitems++] = name; /* borrowed from the study */
+}
+
+/* Every item of every scale, once, in the order the study names them;
+ * then every covariate of the scales' `adjust` lists. */
 static int collect_items(const study *s, inputs *in)
 {
     size_t cap = 0;
     for (size_t i = 0; i < s->nscales; i++)
-        cap += s->scales[i].nitems;
+        cap += s->scales[i].nitems + s->scales[i].nadjust;
     in->items = calloc(cap ? cap : 1, sizeof *in->items);
     if (in->items == NULL)
         return -1;
     for (size_t i = 0; i < s->nscales; i++)
-        for (size_t j = 0; j < s->scales[i].nitems; j++) {
-            char *name = s->scales[i].items[j];
-            size_t k = 0;
-            while (k < in->nitems && strcmp(in->items[k], name) != 0) // NOLINT
-                k++;
-            if (k == in->nitems)
-                in->items[in->nitems++] = name; /* borrowed from the study */
-        }
+        for (size_t j = 0; j < s->scales[i].nitems; j++)
+            add_unique(in, s->scales[i].items[j]);
+    in->nanswers = in->nitems;
+    for (size_t i = 0; i < s->nscales; i++)
+        for (size_t j = 0; j < s->scales[i].nadjust; j++)
+            add_unique(in, s->scales[i].adjust[j]);
     return 0;
 }
 
@@ -56,7 +64,9 @@ static status load_survey(const study *s, inputs *in, error_buf *err)
     for (size_t i = 0; i < in->nitems; i++) {
         double lo = 0, hi = 0;
         item_range(s, in->items[i], &lo, &hi);
-        cols[3 + i] = (col_spec){in->items[i], COL_INTEGER, 0, 1, lo, hi};
+        cols[3 + i] = i < in->nanswers
+                          ? (col_spec){in->items[i], COL_INTEGER, 0, 1, lo, hi}
+                          : (col_spec){in->items[i], COL_NUMBER, 0, 0, 0, 0};
     }
     in->col_respondent = 0;
     in->col_area = 1;

@@ -18,9 +18,11 @@ typedef struct {
     table *survey;                             /* NULL without [survey] */
     size_t col_respondent, col_area, col_wave; /* columns of survey */
     int has_wave;
-    char **items; /* every scale item once, in study order */
-    size_t nitems;
-    size_t first_item;     /* survey column of items[0]; items follow */
+    char **items;          /* every scale item once, in study order, then
+                              every `adjust` covariate once */
+    size_t nitems;         /* all of them */
+    size_t nanswers;       /* the items proper (the rest are covariates) */
+    size_t first_item;     /* survey column of items[0]; the rest follow */
     table *areas;          /* NULL without [areas] */
     int32_t *area_of;      /* per survey row: area index, -1 outside the
                               latest wave */
@@ -38,7 +40,7 @@ status inputs_load(const study *s, inputs *in, error_buf *err);
 
 void inputs_free(inputs *in);
 
-/* The survey column of an item, or (size_t)-1. */
+/* The survey column of an item or covariate, or (size_t)-1. */
 size_t inputs_item_column(const inputs *in, const char *item);
 
 #endif

@@ -39,7 +39,7 @@ static const command commands[] = {
      "DATA.csv --items ... --range 1,5 --group COL [--reverse ...] "
      "[--adjust cols]",
      "three-level measurement model; area scores with SEs and reliability",
-     NULL, "the multilevel issue"},
+     cmd_ecometric, NULL},
     {"fit",
      "DATA.csv --formula F [--family gaussian|poisson|negbin] "
      "[--se classical|hc0|hc1|hc3|cluster:COL] [--ml]",

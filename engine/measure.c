@@ -4,6 +4,8 @@
  */
 #include "measure.h"
 
+#include <gsl/gsl_cdf.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,15 @@ static const char *const item_cols[] = {
     "mean",  "sd",   "r_drop",   "alpha_if_dropped"};
 static const char *const area_cols[] = {"area_id", "n_respondents", "raw_mean",
                                         "rwg_j"};
+
+static const char *const score_cols[] = {
+    "area_id", "scale", "n_respondents", "raw_mean", "score", "se",
+    "reliability", "rwg_j", "rank", "rank_low", "rank_high"};
+static const char *const component_cols[] = {"scale", "component",
+                                             "variance", "share"};
+static const char *const coefficient_cols[] = {
+    "model",   "term",     "estimate", "std_error",
+    "statistic", "p_value", "conf_low", "conf_high"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -124,4 +135,126 @@ oom:
     *index = NULL;
     *ids = NULL;
     return -1;
+}
+
+int ecometric_tables_create(ecometric_tables *m)
+{
+    m->areas = restab_create(score_cols, COUNT(score_cols));
+    m->components = restab_create(component_cols, COUNT(component_cols));
+    m->coefficients = restab_create(coefficient_cols, COUNT(coefficient_cols));
+    if (m->areas && m->components && m->coefficients)
+        return 0;
+    ecometric_tables_free(m);
+    return -1;
+}
+
+void ecometric_tables_free(ecometric_tables *m)
+{
+    restab_free(m->areas);
+    restab_free(m->components);
+    restab_free(m->coefficients);
+    m->areas = m->components = m->coefficients = NULL;
+}
+
+typedef struct {
+    const double *score;
+    const char *const *ids;
+} rank_ctx;
+
+/* Highest score first; ties in byte order of the ids (SPEC §4). */
+static int by_score(const void *a, const void *b, void *ctx)
+{
+    const rank_ctx *c = ctx;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    if (c->score[i] != c->score[j])
+        return c->score[i] > c->score[j] ? -1 : 1;
+    return strcmp(c->ids[i], c->ids[j]);
+}
+
+static int coefficient_row(restab *t, const char *model, const char *term,
+                           double est, double se)
+{
+    double z = gsl_cdf_ugaussian_Pinv(0.975), stat = est / se;
+    int rc = restab_text(t, model);
+    rc |= restab_text(t, term);
+    rc |= restab_num(t, est);
+    rc |= restab_num(t, se);
+    rc |= restab_num(t, stat);
+    rc |= restab_num(t, 2 * gsl_cdf_ugaussian_Q(fabs(stat)));
+    rc |= restab_num(t, est - z * se);
+    rc |= restab_num(t, est + z * se);
+    return rc;
+}
+
+int ecometric_tables_add(ecometric_tables *m, const char *scale,
+                         const ecometric_result *e, const scale_result *s,
+                         const double *scores, const int32_t *area, size_t n,
+                         const char *const *area_ids,
+                         const char *const *item_names, size_t nitems,
+                         const char *const *covariates, size_t ncov)
+{
+    size_t K = e->nareas;
+    double *sum = calloc(K ? K : 1, sizeof *sum);
+    size_t *count = calloc(K ? K : 1, sizeof *count);
+    size_t *order = malloc((K ? K : 1) * sizeof *order);
+    size_t *rank = malloc((K ? K : 1) * sizeof *rank);
+    int rc = sum && count && order && rank ? 0 : -1;
+    for (size_t r = 0; rc == 0 && r < n; r++)
+        if (e->in_model[r] && !isnan(scores[r])) {
+            sum[area[r]] += scores[r];
+            count[area[r]]++;
+        }
+    size_t ranked = 0;
+    for (size_t a = 0; rc == 0 && a < K; a++)
+        if (e->area_respondents[a] > 0)
+            order[ranked++] = a;
+    rank_ctx ctx = {e->score, area_ids};
+    if (rc == 0)
+        qsort_r(order, ranked, sizeof *order, by_score, &ctx);
+    for (size_t i = 0; rc == 0 && i < ranked; i++)
+        rank[order[i]] = i + 1;
+    for (size_t a = 0; rc == 0 && a < K; a++) {
+        if (e->area_respondents[a] == 0)
+            continue;
+        rc |= restab_text(m->areas, area_ids[a]);
+        rc |= restab_text(m->areas, scale);
+        rc |= restab_int(m->areas, (long long)e->area_respondents[a]);
+        rc |= restab_num(m->areas,
+                         count[a] ? sum[a] / (double)count[a] : (double)NAN);
+        rc |= restab_num(m->areas, e->score[a]);
+        rc |= restab_num(m->areas, e->se[a]);
+        rc |= restab_num(m->areas, e->reliability[a]);
+        rc |= restab_num(m->areas, s && s->groups ? s->groups[a].rwg_j
+                                                   : (double)NAN);
+        rc |= restab_int(m->areas, (long long)rank[a]);
+        rc |= restab_na(m->areas);
+        rc |= restab_na(m->areas);
+    }
+    double total = e->tau_area + e->tau_person + e->sigma2;
+    const char *names[] = {"area", "person", "item"};
+    const double values[] = {e->tau_area, e->tau_person, e->sigma2};
+    for (size_t c = 0; rc == 0 && c < 3; c++) {
+        rc |= restab_text(m->components, scale);
+        rc |= restab_text(m->components, names[c]);
+        rc |= restab_num(m->components, values[c]);
+        rc |= restab_num(m->components, values[c] / total);
+    }
+    const lmm_result *f = e->fit;
+    char term[256];
+    for (size_t j = 0; rc == 0 && j < f->p; j++) {
+        if (j == 0)
+            snprintf(term, sizeof term, "(Intercept)");
+        else if (j < nitems)
+            snprintf(term, sizeof term, "item%s", item_names[j]);
+        else
+            snprintf(term, sizeof term, "%s", covariates[j - nitems]);
+        rc |= coefficient_row(m->coefficients, scale, term, f->beta[j],
+                              f->se[j]);
+    }
+    (void)ncov;
+    free(sum);
+    free(count);
+    free(order);
+    free(rank);
+    return rc ? -1 : 0;
 }

@@ -8,6 +8,7 @@
 
 #include "../io/restab.h"
 #include "../io/table.h"
+#include "../models/ecometric.h"
 #include "../models/scale.h"
 
 /* The three tables of the scale stage, with SPEC §4's columns. */
@@ -27,6 +28,29 @@ int measure_tables_add(measure_tables *m, const char *scale,
                        const scale_result *r, const char *const *item_names,
                        const int *reversed, const char *const *group_ids,
                        size_t ngroups);
+
+/* The tables of the ecometric model (SPEC §4): area_scores.csv,
+ * variance_components.csv, and the model's coefficients. */
+typedef struct {
+    restab *areas, *components, *coefficients;
+} ecometric_tables;
+
+int ecometric_tables_create(ecometric_tables *m);
+void ecometric_tables_free(ecometric_tables *m);
+
+/* Appends one scale's rows. `scores` holds the scale stage's prorated
+ * respondent scores and `area` each respondent's area (raw_mean is over
+ * the respondents in the model); `s` gives rwg_j per area (NULL: NA).
+ * Areas are ranked by score, 1 the highest, ties by id; rank_low and
+ * rank_high stay NA until rank intervals are drawn. item_names name the
+ * coefficients as R does ("item" + the item's name), and covariates are
+ * named as they are. Returns 0 or -1 (memory). */
+int ecometric_tables_add(ecometric_tables *m, const char *scale,
+                         const ecometric_result *e, const scale_result *s,
+                         const double *scores, const int32_t *area, size_t n,
+                         const char *const *area_ids,
+                         const char *const *item_names, size_t nitems,
+                         const char *const *covariates, size_t ncov);
 
 /* Dense group indices for a text column: groups are numbered in byte
  * order of their ids (as R sorts under LC_COLLATE=C). rows selects the

@@ -29,6 +29,7 @@ void ecometric_result_free(ecometric_result *r)
     if (r == NULL)
         return;
     lmm_result_free(r->fit);
+    free(r->in_model);
     free(r->cov_mean);
     free(r->area_respondents);
     free(r->area_items);
@@ -105,7 +106,8 @@ ecometric_result *ecometric_fit(const ecometric_input *in, error_buf *err)
     if (res == NULL || idx == NULL || nc > 48 || p > 16)
         goto fail_setup;
     res->cov_mean = calloc(nc ? nc : 1, sizeof *res->cov_mean);
-    if (res->cov_mean == NULL)
+    res->in_model = malloc(n ? n : 1);
+    if (res->cov_mean == NULL || res->in_model == NULL)
         goto fail_setup;
     /* the covariates' grand means over respondents with an area and every
      * covariate (as the reference centres them, before respondents
@@ -119,6 +121,7 @@ ecometric_result *ecometric_fit(const ecometric_input *in, error_buf *err)
         for (size_t q = 0; complete && q < nc; q++)
             res->cov_mean[q] += in->cov[q][r];
         idx[r] = usable(in, r) ? (int32_t)J++ : -1;
+        res->in_model[r] = idx[r] >= 0;
     }
     res->n_respondents = J;
     res->dropped = n - J;

@@ -39,6 +39,7 @@ typedef struct {
     size_t n_answers, n_respondents;
     size_t dropped;          /* respondents left out: no answer, no area or
                                 a missing covariate */
+    unsigned char *in_model; /* per respondent: in the model */
     double *cov_mean;        /* ncov grand means used for centring */
     double tau_area, tau_person, sigma2;
     double base;             /* mean over items of the fixed part */
