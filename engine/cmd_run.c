@@ -52,12 +52,61 @@ enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
     "load",    "scales",  "ecometric", "exchanges", "models",
     "compare", "spatial", "figures",   "report",    "total"};
-enum { T_LOAD, T_SCALES, T_REPORT = 8, T_TOTAL = 9 };
+enum { T_LOAD, T_SCALES, T_ECOMETRIC, T_REPORT = 8, T_TOTAL = 9 };
 
 typedef struct {
     char code[48];
     char message[ERR_MSG];
 } warning;
+
+/* Item columns restricted to the latest wave: the table's own columns
+ * when every row is in it, else compact copies (owned[i] set). */
+typedef struct {
+    const double **col;
+    double **owned;
+    int32_t *group;
+    size_t n;
+} wave_data;
+
+static void wave_data_free(wave_data *w, size_t nitems)
+{
+    for (size_t i = 0; w->owned && i < nitems; i++)
+        free(w->owned[i]);
+    free(w->owned);
+    free(w->col);
+    free(w->group);
+}
+
+static int wave_data_make(const inputs *in, wave_data *w)
+{
+    size_t n = table_nrows(in->survey), m = in->nlatest;
+    w->n = m;
+    w->col = calloc(in->nitems ? in->nitems : 1, sizeof *w->col);
+    w->owned = calloc(in->nitems ? in->nitems : 1, sizeof *w->owned);
+    w->group = malloc((m ? m : 1) * sizeof *w->group);
+    if (w->col == NULL || w->owned == NULL || w->group == NULL)
+        return -1;
+    for (size_t r = 0, j = 0; r < n; r++)
+        if (in->latest[r])
+            w->group[j++] = in->area_of[r];
+    for (size_t i = 0; i < in->nitems; i++) {
+        const double *all = table_numbers(in->survey, in->first_item + i);
+        if (m == n) {
+            w->col[i] = all;
+            continue;
+        }
+        w->owned[i] = malloc((m ? m : 1) * sizeof **w->owned);
+        if (w->owned[i] == NULL)
+            return -1;
+        for (size_t r = 0, j = 0; r < n; r++)
+            if (in->latest[r])
+                w->owned[i][j++] = all[r];
+        w->col[i] = w->owned[i];
+    }
+    return 0;
+}
+
+
 
 typedef struct {
     study *s;
@@ -68,7 +117,10 @@ typedef struct {
     warning *warnings;
     size_t nwarnings;
     double seconds[STAGES];
+    wave_data w;            /* the latest wave's measures */
+    const double ***cols;   /* per scale: its item columns in w */
     scale_result **results; /* per scale */
+    ecometric_result **ecometric; /* per scale */
     outdir *od;
     error_buf *err;
 } run_ctx;
@@ -135,51 +187,11 @@ static void warn_small_areas(run_ctx *r)
     free(count);
 }
 
-/* Item columns restricted to the latest wave: the table's own columns
- * when every row is in it, else compact copies (owned[i] set). */
-typedef struct {
-    const double **col;
-    double **owned;
-    int32_t *group;
-    size_t n;
-} wave_data;
-
-static void wave_data_free(wave_data *w, size_t nitems)
+/* The latest wave's column of an item or covariate. */
+static const double *column_of(const run_ctx *r, const char *name)
 {
-    for (size_t i = 0; w->owned && i < nitems; i++)
-        free(w->owned[i]);
-    free(w->owned);
-    free(w->col);
-    free(w->group);
-}
-
-static int wave_data_make(const inputs *in, wave_data *w)
-{
-    size_t n = table_nrows(in->survey), m = in->nlatest;
-    w->n = m;
-    w->col = calloc(in->nitems ? in->nitems : 1, sizeof *w->col);
-    w->owned = calloc(in->nitems ? in->nitems : 1, sizeof *w->owned);
-    w->group = malloc((m ? m : 1) * sizeof *w->group);
-    if (w->col == NULL || w->owned == NULL || w->group == NULL)
-        return -1;
-    for (size_t r = 0, j = 0; r < n; r++)
-        if (in->latest[r])
-            w->group[j++] = in->area_of[r];
-    for (size_t i = 0; i < in->nitems; i++) {
-        const double *all = table_numbers(in->survey, in->first_item + i);
-        if (m == n) {
-            w->col[i] = all;
-            continue;
-        }
-        w->owned[i] = malloc((m ? m : 1) * sizeof **w->owned);
-        if (w->owned[i] == NULL)
-            return -1;
-        for (size_t r = 0, j = 0; r < n; r++)
-            if (in->latest[r])
-                w->owned[i][j++] = all[r];
-        w->col[i] = w->owned[i];
-    }
-    return 0;
+    size_t c = inputs_item_column(&r->in, name);
+    return r->w.col[c - r->in.first_item];
 }
 
 /* The scale stage: every scale of the study, in parallel; each writes
@@ -188,28 +200,28 @@ static status stage_scales(run_ctx *r)
 {
     const study *s = r->s;
     size_t ns = s->nscales;
-    wave_data w = {0};
     status st = ST_OK;
     r->results = calloc(ns ? ns : 1, sizeof(scale_result *)); // NOLINT
+    r->ecometric = calloc(ns ? ns : 1, sizeof(ecometric_result *)); // NOLINT
+    r->cols = calloc(ns ? ns : 1, sizeof(const double **));
     error_buf *errs = calloc(ns ? ns : 1, sizeof *errs);
-    const double ***cols = calloc(ns ? ns : 1, sizeof(const double **));
-    if (r->results == NULL || errs == NULL || cols == NULL ||
-        wave_data_make(&r->in, &w) != 0) {
+    if (r->results == NULL || r->ecometric == NULL || errs == NULL ||
+        r->cols == NULL || wave_data_make(&r->in, &r->w) != 0) {
         st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
+    const double ***cols = r->cols;
     for (size_t i = 0; i < ns; i++) {
         cols[i] = calloc(s->scales[i].nitems, sizeof **cols);
         if (cols[i] == NULL) {
             st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
             goto done;
         }
-        for (size_t j = 0; j < s->scales[i].nitems; j++) {
-            size_t c = inputs_item_column(&r->in, s->scales[i].items[j]);
-            cols[i][j] = w.col[c - r->in.first_item];
-        }
+        for (size_t j = 0; j < s->scales[i].nitems; j++)
+            cols[i][j] = column_of(r, s->scales[i].items[j]);
     }
     int failed = 0;
+    wave_data w = r->w;
     const inputs *in = &r->in;
     scale_result **results = r->results;
 #pragma omp parallel for schedule(dynamic) default(none)                       \
@@ -229,13 +241,42 @@ static status stage_scales(run_ctx *r)
             st = errs[i].st;
         }
 done:
-    for (size_t i = 0; cols && i < ns; i++)
-        free(cols[i]);
-    free(cols);
     free(errs);
-    if (r->in.survey != NULL)
-        wave_data_free(&w, r->in.nitems);
     return st;
+}
+
+/* The ecometric stage: the three-level model per scale, one after the
+ * other (each fit runs its own sums in parallel). */
+static status stage_ecometric(run_ctx *r)
+{
+    const study *s = r->s;
+    for (size_t i = 0; i < s->nscales; i++) {
+        const study_scale *sc = &s->scales[i];
+        const double *covs[48];
+        size_t q = sc->nadjust < 48 ? sc->nadjust : 48;
+        for (size_t k = 0; k < q; k++)
+            covs[k] = column_of(r, sc->adjust[k]);
+        ecometric_input ei = {r->w.n,   sc->nitems, r->cols[i], sc->reversed,
+                              sc->low,  sc->high,   r->w.group, r->in.nareas,
+                              q,        covs};
+        error_buf *e = calloc(1, sizeof *e);
+        if (e == NULL)
+            return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        r->ecometric[i] = ecometric_fit(&ei, e);
+        for (size_t k = 0; r->ecometric[i] == NULL && k < e->n; k++)
+            err_set(r->err, e->st, NULL, 0, 0, "[scale %s]: %s", sc->name,
+                    e->msg[k]);
+        status st = r->ecometric[i] ? ST_OK : e->st;
+        free(e);
+        if (st != ST_OK)
+            return st;
+        if (!r->ecometric[i]->fit->converged)
+            warn(r, "ecometric_not_converged",
+                 "[scale %s]: the ecometric model's optimiser did not "
+                 "converge",
+                 sc->name);
+    }
+    return ST_OK;
 }
 
 static status write_table(run_ctx *r, const char *rel, const restab *t)
@@ -268,6 +309,26 @@ static status write_scale_tables(run_ctx *r)
     if (st == ST_OK)
         st = write_table(r, "tables/items.csv", m.items);
     measure_tables_free(&m);
+    if (st != ST_OK)
+        return st;
+    ecometric_tables e;
+    if (ecometric_tables_create(&e) != 0)
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < r->s->nscales && st == ST_OK; i++) {
+        const study_scale *sc = &r->s->scales[i];
+        if (ecometric_tables_add(&e, sc->name, r->ecometric[i], r->results[i],
+                                 r->results[i]->score, r->w.group, r->w.n,
+                                 r->in.area_ids,
+                                 (const char *const *)sc->items, sc->nitems,
+                                 (const char *const *)sc->adjust,
+                                 sc->nadjust) != 0)
+            st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (st == ST_OK)
+        st = write_table(r, "tables/area_scores.csv", e.areas);
+    if (st == ST_OK)
+        st = write_table(r, "tables/variance_components.csv", e.components);
+    ecometric_tables_free(&e);
     return st;
 }
 
@@ -307,6 +368,23 @@ static status write_summary(run_ctx *r)
     json_t *scales = json_array(), *warnings = json_array();
     for (size_t i = 0; scales && i < r->s->nscales; i++) {
         const scale_result *x = r->results[i];
+        const ecometric_result *e = r->ecometric[i];
+        double mean_rel = 0;
+        size_t nrel = 0;
+        for (size_t a = 0; a < e->nareas; a++)
+            if (!isnan(e->reliability[a])) {
+                mean_rel += e->reliability[a];
+                nrel++;
+            }
+        double total = e->tau_area + e->tau_person + e->sigma2;
+        json_t *eco = json_pack(
+            "{s:o, s:o, s:o, s:o, s:o, s:I}", "tau_area",
+            number_or_null(e->tau_area), "tau_person",
+            number_or_null(e->tau_person), "sigma2", number_or_null(e->sigma2),
+            "area_share", number_or_null(e->tau_area / total),
+            "mean_reliability",
+            number_or_null(nrel ? mean_rel / (double)nrel : (double)NAN),
+            "areas_scored", (json_int_t)nrel);
         json_array_append_new(
             scales,
             json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "scale",
@@ -316,6 +394,7 @@ static status write_summary(run_ctx *r)
                       number_or_null(x->std_alpha), "icc1",
                       number_or_null(x->icc1), "icc2", number_or_null(x->icc2),
                       "rwg_j_mean", number_or_null(x->rwg_j_mean)));
+        json_object_set_new(json_array_get(scales, i), "ecometric", eco);
     }
     for (size_t i = 0; warnings && i < r->nwarnings; i++)
         json_array_append_new(
@@ -434,6 +513,10 @@ static status run_pipeline(run_ctx *r)
         return st;
     if ((st = stage_done(r, T_SCALES, &t)) != ST_OK)
         return st;
+    if (r->in.survey != NULL && (st = stage_ecometric(r)) != ST_OK)
+        return st;
+    if ((st = stage_done(r, T_ECOMETRIC, &t)) != ST_OK)
+        return st;
     r->od = outdir_begin(r->c.out, r->err);
     if (r->od == NULL)
         return r->err->st;
@@ -536,9 +619,16 @@ static int run_main(int argc, char **argv, int demo)
     else if (rc == 0 && !r.c.quiet)
         fprintf(stderr, "ecometer: wrote %s\n", r.c.out);
     outdir_abort(r.od);
-    for (size_t i = 0; r.results && r.s && i < r.s->nscales; i++)
+    for (size_t i = 0; r.results && r.s && i < r.s->nscales; i++) {
         scale_result_free(r.results[i]);
+        ecometric_result_free(r.ecometric[i]);
+        free(r.cols[i]);
+    }
     free(r.results);
+    free(r.ecometric);
+    free(r.cols);
+    if (r.in.survey != NULL)
+        wave_data_free(&r.w, r.in.nitems);
     inputs_free(&r.in);
     study_free(r.s);
     free(r.warnings);
