@@ -60,7 +60,7 @@ $(BUILD)/tests/csvcmp: tests/tools/csvcmp.c $(BUILD)/libecometer.a
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
 
-$(BUILD)/bench/csvread: bench/csvread.c $(BUILD)/libecometer.a
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libecometer.a
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
 

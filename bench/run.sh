@@ -5,7 +5,11 @@
 #     R's data.table::fread on the same file when Rscript and data.table
 #     are installed (median of 5), and their ratio;
 #  2. `ecometer run` end to end with -j 1 and -j 2 (median of 3 each):
-#     wall seconds, peak RSS, and the stage timings from run.json.
+#     wall seconds, peak RSS, and the stage timings from run.json;
+#  3. the mixed models alone: the ecometric model on the national survey
+#     and a two-level model on a million generated rows, at -j 1 and -j 2;
+#  4. lme4 on the demo survey's ecometric model beside ecometer, when R
+#     and lme4 are installed.
 # Figures come from this machine at this moment; report medians and ratios.
 set -euo pipefail
 bin=$1
@@ -55,3 +59,29 @@ for j in 1 2; do
     eval "wall_j$j=$wall"
 done
 awk -v a="$wall_j1" -v b="$wall_j2" 'BEGIN { printf "speedup -j 2 over -j 1: %.2f\n", a / b }'
+
+echo
+echo "== mixed models, fitting only (median of 3; data already in memory)"
+make --no-print-directory -C "$root" build/bench/modelbench >/dev/null
+for j in 1 2; do
+    out=$(OMP_NUM_THREADS=$j "$root/build/bench/modelbench" "$survey" 1000000 35672 3)
+    eco=$(printf '%s\n' "$out" | awk '/^ecometric/ { printf "%s s (%d respondents, %d answers, %d areas)", $2, $3, $4, $5 }')
+    two=$(printf '%s\n' "$out" | awk '/^twolevel/ { printf "%s s (%d rows, %d groups)", $2, $3, $4 }')
+    peak=$(printf '%s\n' "$out" | awk '/^peak_mb/ { print $2 }')
+    printf -- '-j %s: ecometric model %s; two-level y ~ x + (1|g) %s; peak RSS %s MB\n' \
+        "$j" "$eco" "$two" "$peak"
+done
+
+demo="$root/datasets/demo/survey.csv"
+if command -v Rscript >/dev/null && Rscript -e 'library(lme4)' >/dev/null 2>&1; then
+    echo
+    echo "== the ecometric model on the demo survey (both waves): lme4 against ecometer"
+    read -r lsecs lrows < <(Rscript "$root/bench/lme4_time.R" "$demo" 1)
+    esecs=$( { /usr/bin/time -f '%e' "$bin" ecometric "$demo" --items coh1,coh2,coh3,coh4,coh5,isc1,isc2,isc3,isc4,isc5 \
+        --reverse coh4,coh5 --range 1,5 --group area_id --adjust age,female,owner,years_resident \
+        --missing NA --table components >/dev/null; } 2>&1 | tail -1)
+    printf 'lme4::lmer %s s, ecometer ecometric %s s (whole command, %s answers); ratio %s\n' \
+        "$lsecs" "$esecs" "$lrows" "$(awk -v a="$lsecs" -v b="$esecs" 'BEGIN { printf "%.0f", a / b }')"
+else
+    echo "lme4: Rscript with lme4 not installed; no comparison"
+fi

@@ -13,8 +13,14 @@
 #include "commands.h"
 #include "mixed.h"
 
-enum { OPT_FORMULA = OPT_FIRST_COMMAND_OPTION, OPT_FAMILY, OPT_SE, OPT_ML,
-       OPT_NAME, OPT_MISSING };
+enum {
+    OPT_FORMULA = OPT_FIRST_COMMAND_OPTION,
+    OPT_FAMILY,
+    OPT_SE,
+    OPT_ML,
+    OPT_NAME,
+    OPT_MISSING
+};
 
 static const struct option options[] = {
     {"formula", required_argument, NULL, OPT_FORMULA},
@@ -80,8 +86,8 @@ static int parse_args(int argc, char **argv, fit_args *a, cli_common *c,
             a->name = optarg;
             break;
         case OPT_MISSING:
-            if ((a->nmissing = cli_list(optarg, "fit", "--missing",
-                                        &a->missing, err)) < 0)
+            if ((a->nmissing = cli_list(optarg, "fit", "--missing", &a->missing,
+                                        err)) < 0)
                 return -1;
             break;
         case OPT_HELP:
@@ -151,9 +157,13 @@ static status run_fit(const fit_args *a, const cli_common *c, error_buf *err)
         goto done;
     for (size_t i = 0; i < n; i++)
         cols[i] = (col_spec){names[i], COL_AUTO, 0, 0, 0, 0};
-    table_request req = {a->data, NULL, cols, n,
+    table_request req = {a->data,
+                         NULL,
+                         cols,
+                         n,
                          (const char *const *)a->missing,
-                         a->nmissing > 0 ? (size_t)a->nmissing : 0, 0};
+                         a->nmissing > 0 ? (size_t)a->nmissing : 0,
+                         0};
     t = table_load(&req, err);
     if (t == NULL) {
         st = err->st;
@@ -161,8 +171,8 @@ static status run_fit(const fit_args *a, const cli_common *c, error_buf *err)
     }
     if (table_source_init(&src, t, names, n) != 0)
         goto done;
-    d = design_build(f, table_nrows(t), table_source_lookup, &src,
-                     "--formula", err);
+    d = design_build(f, table_nrows(t), table_source_lookup, &src, "--formula",
+                     err);
     if (d == NULL) {
         st = err->st;
         goto done;
@@ -184,8 +194,9 @@ static status run_fit(const fit_args *a, const cli_common *c, error_buf *err)
         mixed_tables_add(&m, a->name ? a->name : "model", d, r, inner,
                          !a->ml) != 0)
         goto done;
-    const restab *chosen =
-        pick == 0 ? m.coefficients : pick == 1 ? m.fit : m.groups;
+    const restab *chosen = pick == 0   ? m.coefficients
+                           : pick == 1 ? m.fit
+                                       : m.groups;
     st = cli_emit(c, chosen, err);
     if (st == ST_OK && pick == 0 && c->format == FORMAT_TABLE && !c->out)
         printf("p-values and 95%% intervals: normal approximation\n");

@@ -106,8 +106,6 @@ static int wave_data_make(const inputs *in, wave_data *w)
     return 0;
 }
 
-
-
 typedef struct {
     study *s;
     inputs in;
@@ -117,9 +115,9 @@ typedef struct {
     warning *warnings;
     size_t nwarnings;
     double seconds[STAGES];
-    wave_data w;            /* the latest wave's measures */
-    const double ***cols;   /* per scale: its item columns in w */
-    scale_result **results; /* per scale */
+    wave_data w;                  /* the latest wave's measures */
+    const double ***cols;         /* per scale: its item columns in w */
+    scale_result **results;       /* per scale */
     ecometric_result **ecometric; /* per scale */
     outdir *od;
     error_buf *err;
@@ -178,7 +176,8 @@ static void warn_small_areas(run_ctx *r)
     if (one > 0)
         warn(r, "single_respondent_areas",
              "%zu area(s) have one respondent in wave %ld (first: %s); their "
-             "agreement (rwg) is missing",
+             "scores are shrunk strongly towards the mean and their agreement "
+             "(rwg) is missing",
              one, r->in.latest_wave, example);
     if (none > 0)
         warn(r, "areas_without_respondents",
@@ -201,7 +200,7 @@ static status stage_scales(run_ctx *r)
     const study *s = r->s;
     size_t ns = s->nscales;
     status st = ST_OK;
-    r->results = calloc(ns ? ns : 1, sizeof(scale_result *)); // NOLINT
+    r->results = calloc(ns ? ns : 1, sizeof(scale_result *));       // NOLINT
     r->ecometric = calloc(ns ? ns : 1, sizeof(ecometric_result *)); // NOLINT
     r->cols = calloc(ns ? ns : 1, sizeof(const double **));
     error_buf *errs = calloc(ns ? ns : 1, sizeof *errs);
@@ -256,9 +255,9 @@ static status stage_ecometric(run_ctx *r)
         size_t q = sc->nadjust < 48 ? sc->nadjust : 48;
         for (size_t k = 0; k < q; k++)
             covs[k] = column_of(r, sc->adjust[k]);
-        ecometric_input ei = {r->w.n,   sc->nitems, r->cols[i], sc->reversed,
-                              sc->low,  sc->high,   r->w.group, r->in.nareas,
-                              q,        covs};
+        ecometric_input ei = {r->w.n,  sc->nitems, r->cols[i], sc->reversed,
+                              sc->low, sc->high,   r->w.group, r->in.nareas,
+                              q,       covs};
         error_buf *e = calloc(1, sizeof *e);
         if (e == NULL)
             return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
@@ -318,9 +317,8 @@ static status write_scale_tables(run_ctx *r)
         const study_scale *sc = &r->s->scales[i];
         if (ecometric_tables_add(&e, sc->name, r->ecometric[i], r->results[i],
                                  r->results[i]->score, r->w.group, r->w.n,
-                                 r->in.area_ids,
-                                 (const char *const *)sc->items, sc->nitems,
-                                 (const char *const *)sc->adjust,
+                                 r->in.area_ids, (const char *const *)sc->items,
+                                 sc->nitems, (const char *const *)sc->adjust,
                                  sc->nadjust) != 0)
             st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }

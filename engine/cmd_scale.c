@@ -130,25 +130,25 @@ static int parse_args(int argc, char **argv, scale_args *a, cli_common *c,
             continue;
         switch (opt) {
         case OPT_ITEMS:
-            if ((a->nitems = cli_list(optarg, cmd, "--items", &a->items,
-                                      err)) < 0)
+            if ((a->nitems = cli_list(optarg, cmd, "--items", &a->items, err)) <
+                0)
                 return -1;
             break;
         case OPT_REVERSE:
-            if ((a->nreverse = cli_list(optarg, cmd, "--reverse",
-                                        &a->reverse, err)) < 0)
+            if ((a->nreverse =
+                     cli_list(optarg, cmd, "--reverse", &a->reverse, err)) < 0)
                 return -1;
             break;
         case OPT_MISSING:
-            if ((a->nmissing = cli_list(optarg, cmd, "--missing",
-                                        &a->missing, err)) < 0)
+            if ((a->nmissing =
+                     cli_list(optarg, cmd, "--missing", &a->missing, err)) < 0)
                 return -1;
             break;
         case OPT_ADJUST:
             if (!ecometric)
                 goto unknown;
-            if ((a->nadjust = cli_list(optarg, cmd, "--adjust", &a->adjust,
-                                       err)) < 0)
+            if ((a->nadjust =
+                     cli_list(optarg, cmd, "--adjust", &a->adjust, err)) < 0)
                 return -1;
             break;
         case OPT_RANGE:
@@ -199,8 +199,8 @@ static col_spec *column_specs(const scale_args *a)
         return NULL;
     for (size_t i = 0; i < p; i++)
         cols[i] = (col_spec){a->items[i], COL_INTEGER, 0, 1, a->low, a->high};
-    cols[p] = (col_spec){a->group ? a->group : "", COL_TEXT, a->group == NULL,
-                         0, 0, 0};
+    cols[p] = (col_spec){
+        a->group ? a->group : "", COL_TEXT, a->group == NULL, 0, 0, 0};
     for (size_t k = 0; k < q; k++)
         cols[p + 1 + k] = (col_spec){a->adjust[k], COL_NUMBER, 0, 0, 0, 0};
     return cols;
@@ -246,9 +246,9 @@ static status run_scale(const scale_args *a, const cli_common *c,
         st = ST_EUSAGE;
         goto done;
     }
-    int pick = ecometric
-                   ? cli_pick_table(c, a->command, ecometric_tables_names, 3, err)
-                   : cli_pick_table(c, a->command, scale_tables, 3, err);
+    int pick = ecometric ? cli_pick_table(c, a->command, ecometric_tables_names,
+                                          3, err)
+                         : cli_pick_table(c, a->command, scale_tables, 3, err);
     if (!ecometric && pick == 2 && a->group == NULL) {
         pick = -1;
         err_set(err, ST_EUSAGE, "scale", 0, 0, "--table areas needs --group");
@@ -292,8 +292,8 @@ static status run_scale(const scale_args *a, const cli_common *c,
     } else {
         for (size_t k = 0; k < q; k++)
             covs[k] = table_numbers(t, p + 1 + k);
-        ecometric_input ei = {table_nrows(t), p, columns, reversed, a->low,
-                              a->high, group, ngroups, q, covs};
+        ecometric_input ei = {table_nrows(t), p,     columns, reversed, a->low,
+                              a->high,        group, ngroups, q,        covs};
         er = ecometric_fit(&ei, err);
         if (er == NULL) {
             st = err->st;
@@ -305,8 +305,9 @@ static status run_scale(const scale_args *a, const cli_common *c,
                                  (const char *const *)a->items, p,
                                  (const char *const *)a->adjust, q) != 0)
             goto done;
-        chosen = pick == 0 ? em.areas : pick == 1 ? em.components
-                                                  : em.coefficients;
+        chosen = pick == 0   ? em.areas
+                 : pick == 1 ? em.components
+                             : em.coefficients;
     }
     st = cli_emit(c, chosen, err);
 done:
@@ -346,7 +347,10 @@ static int scale_main(int argc, char **argv, const char *command)
     return err_exit_code(st);
 }
 
-int cmd_scale(int argc, char **argv) { return scale_main(argc, argv, "scale"); }
+int cmd_scale(int argc, char **argv)
+{
+    return scale_main(argc, argv, "scale");
+}
 
 int cmd_ecometric(int argc, char **argv)
 {

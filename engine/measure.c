@@ -20,12 +20,12 @@ static const char *const area_cols[] = {"area_id", "n_respondents", "raw_mean",
                                         "rwg_j"};
 
 static const char *const score_cols[] = {
-    "area_id", "scale", "n_respondents", "raw_mean", "score", "se",
-    "reliability", "rwg_j", "rank", "rank_low", "rank_high"};
-static const char *const component_cols[] = {"scale", "component",
-                                             "variance", "share"};
+    "area_id",     "scale", "n_respondents", "raw_mean", "score",    "se",
+    "reliability", "rwg_j", "rank",          "rank_low", "rank_high"};
+static const char *const component_cols[] = {"scale", "component", "variance",
+                                             "share"};
 static const char *const coefficient_cols[] = {
-    "model",   "term",     "estimate", "std_error",
+    "model",     "term",    "estimate", "std_error",
     "statistic", "p_value", "conf_low", "conf_high"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -224,8 +224,8 @@ int ecometric_tables_add(ecometric_tables *m, const char *scale,
         rc |= restab_num(m->areas, e->score[a]);
         rc |= restab_num(m->areas, e->se[a]);
         rc |= restab_num(m->areas, e->reliability[a]);
-        rc |= restab_num(m->areas, s && s->groups ? s->groups[a].rwg_j
-                                                   : (double)NAN);
+        rc |= restab_num(m->areas,
+                         s && s->groups ? s->groups[a].rwg_j : (double)NAN);
         rc |= restab_int(m->areas, (long long)rank[a]);
         rc |= restab_na(m->areas);
         rc |= restab_na(m->areas);
@@ -248,8 +248,8 @@ int ecometric_tables_add(ecometric_tables *m, const char *scale,
             snprintf(term, sizeof term, "item%s", item_names[j]);
         else
             snprintf(term, sizeof term, "%s", covariates[j - nitems]);
-        rc |= coefficient_row(m->coefficients, scale, term, f->beta[j],
-                              f->se[j]);
+        rc |=
+            coefficient_row(m->coefficients, scale, term, f->beta[j], f->se[j]);
     }
     (void)ncov;
     free(sum);

@@ -10,13 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const coef_cols[] = {
-    "model",   "term",     "estimate", "std_error",
-    "statistic", "p_value", "conf_low", "conf_high"};
+static const char *const coef_cols[] = {"model",     "term",      "estimate",
+                                        "std_error", "statistic", "p_value",
+                                        "conf_low",  "conf_high"};
 static const char *const fit_cols[] = {"model", "statistic", "value"};
-static const char *const group_cols[] = {"model", "factor", "term", "group",
-                                         "n",     "mode",   "cond_sd",
-                                         "reliability"};
+static const char *const group_cols[] = {
+    "model", "factor", "term", "group", "n", "mode", "cond_sd", "reliability"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -118,11 +117,10 @@ int table_source_lookup(void *ctx, const char *name, design_column *out)
     return 0;
 }
 
-lmm_result *mixed_fit(const design *d, int reml, size_t *inner,
-                      error_buf *err)
+lmm_result *mixed_fit(const design *d, int reml, size_t *inner, error_buf *err)
 {
-    lmm_input in = {d->n, d->p, d->X, d->y, d->offset, 1,
-                    {NULL, NULL}, {0, 0}, 1, NULL, reml};
+    lmm_input in = {d->n,         d->p,   d->X, d->y, d->offset, 1,
+                    {NULL, NULL}, {0, 0}, 1,    NULL, reml};
     *inner = 0;
     if (d->nrandom == 2) {
         const design_random *a = &d->random[0], *b = &d->random[1];
@@ -183,8 +181,9 @@ static int group_rows(restab *t, const char *model, const design_random *g,
         rc |= restab_num(t, r->mode[f][term][i]);
         rc |= restab_num(t, r->cond_sd[f][term][i]);
         /* METHODS §3: λ_g = τ00 / (τ00 + σ²/n_g), for intercepts */
-        rc |= restab_num(t, term_name[0] == '(' ? tau00 / (tau00 + r->sigma2 / n)
-                                               : (double)NAN);
+        rc |=
+            restab_num(t, term_name[0] == '(' ? tau00 / (tau00 + r->sigma2 / n)
+                                              : (double)NAN);
     }
     return rc;
 }

@@ -41,8 +41,7 @@ int table_source_lookup(void *ctx, const char *name, design_column *out);
  * random slope, or two nested random intercepts: the factor with more
  * groups is taken as the inner one). NULL with err set on failure;
  * *inner gets the index (into d->random) of factor 0. */
-lmm_result *mixed_fit(const design *d, int reml, size_t *inner,
-                      error_buf *err);
+lmm_result *mixed_fit(const design *d, int reml, size_t *inner, error_buf *err);
 
 /* Appends a fitted model's rows. */
 int mixed_tables_add(mixed_tables *m, const char *model, const design *d,

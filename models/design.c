@@ -12,10 +12,10 @@
 /* A formula variable resolved against the data. */
 typedef struct {
     int is_factor;
-    double *value;    /* numeric: per data row (NaN missing) */
-    int32_t *level;   /* factor: per data row, -1 missing; after the
-                         rows are chosen, a level index in byte order */
-    char **labels;    /* factor: level labels, in order */
+    double *value;  /* numeric: per data row (NaN missing) */
+    int32_t *level; /* factor: per data row, -1 missing; after the
+                       rows are chosen, a level index in byte order */
+    char **labels;  /* factor: level labels, in order */
     size_t nlevels;
     design_column col; /* factor: the source column */
 } resolved;
@@ -31,7 +31,7 @@ typedef struct {
 } builder;
 
 __attribute__((format(printf, 2, 3))) static void fail(builder *b,
-                                                        const char *fmt, ...)
+                                                       const char *fmt, ...)
 {
     if (b->failed)
         return;
@@ -60,8 +60,9 @@ static void eval(builder *b, const expr *e, double *out)
             return;
         }
         if (c.num == NULL) {
-            fail(b, "column '%s' is text; a number is needed here (use it "
-                    "as a term of its own to treat it as a factor)",
+            fail(b,
+                 "column '%s' is text; a number is needed here (use it "
+                 "as a term of its own to treat it as a factor)",
                  e->name);
             return;
         }
@@ -79,15 +80,32 @@ static void eval(builder *b, const expr *e, double *out)
     for (size_t r = 0; r < n && !b->failed; r++) {
         double x = out[r], y = e->b ? tmp[r] : 0;
         switch (e->kind) {
-        case EX_ADD: out[r] = x + y; break;
-        case EX_SUB: out[r] = x - y; break;
-        case EX_MUL: out[r] = x * y; break;
-        case EX_DIV: out[r] = x / y; break;
-        case EX_NEG: out[r] = -x; break;
-        case EX_LOG: out[r] = log(x); break;
-        case EX_EXP: out[r] = exp(x); break;
-        case EX_SQRT: out[r] = sqrt(x); break;
-        default: break;
+        case EX_ADD:
+            out[r] = x + y;
+            break;
+        case EX_SUB:
+            out[r] = x - y;
+            break;
+        case EX_MUL:
+            out[r] = x * y;
+            break;
+        case EX_DIV:
+            out[r] = x / y;
+            break;
+        case EX_NEG:
+            out[r] = -x;
+            break;
+        case EX_LOG:
+            out[r] = log(x);
+            break;
+        case EX_EXP:
+            out[r] = exp(x);
+            break;
+        case EX_SQRT:
+            out[r] = sqrt(x);
+            break;
+        default:
+            break;
         }
     }
     free(tmp);
@@ -141,8 +159,7 @@ static void resolve(builder *b, const formula_var *v, resolved *r)
 
 /* After the rows are chosen: the levels present, in order, and each
  * used row's level index. */
-static void finish_factor(builder *b, resolved *r, const size_t *rows,
-                          size_t n)
+static void finish_factor(builder *b, resolved *r, const size_t *rows, size_t n)
 {
     if (r->col.num != NULL) {
         double *v = malloc((n ? n : 1) * sizeof *v);
@@ -294,9 +311,8 @@ static void fill_term(design *d, const formula *f, const resolved *res,
             double x = 1;
             for (size_t v = 0; v < f->nvars; v++)
                 if (t & ((uint64_t)1 << v))
-                    x *= res[v].is_factor
-                             ? (res[v].level[i] == (int32_t)lev[v])
-                             : res[v].value[d->rows[i]];
+                    x *= res[v].is_factor ? (res[v].level[i] == (int32_t)lev[v])
+                                          : res[v].value[d->rows[i]];
             d->X[i * d->p + j0 + c] = x;
         }
     }
@@ -383,8 +399,9 @@ design *design_build(const formula *f, size_t n, design_lookup lookup,
         for (size_t v = 0; v < f->nvars && finite; v++)
             finite = res[v].value == NULL || isfinite(res[v].value[r]);
         if (!finite) {
-            fail(&b, "data row %zu: a value of the model is infinite (is "
-                     "there a log of 0 or a division by 0?)",
+            fail(&b,
+                 "data row %zu: a value of the model is infinite (is "
+                 "there a log of 0 or a division by 0?)",
                  r + 1);
             goto done;
         }

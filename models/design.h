@@ -32,24 +32,24 @@ typedef struct {
 typedef int (*design_lookup)(void *ctx, const char *name, design_column *out);
 
 typedef struct {
-    char *factor;      /* the grouping column */
-    int32_t *group;    /* per used row: 0..ngroups-1 */
+    char *factor;   /* the grouping column */
+    int32_t *group; /* per used row: 0..ngroups-1 */
     size_t ngroups;
-    char **labels;     /* the groups' ids, in byte (or numeric) order */
+    char **labels; /* the groups' ids, in byte (or numeric) order */
     int intercept;
-    char *slope_name;  /* NULL without a random slope */
-    double *slope;     /* per used row */
+    char *slope_name; /* NULL without a random slope */
+    double *slope;    /* per used row */
 } design_random;
 
 typedef struct {
-    size_t n;         /* rows used */
-    size_t dropped;   /* rows dropped for a missing value */
-    size_t *rows;     /* per used row: its index in the data */
-    size_t p;         /* columns of X */
-    char **names;     /* their names, R's */
-    double *X;        /* n × p, row-major */
-    double *y;        /* n */
-    double *offset;   /* n, or NULL without offset() */
+    size_t n;       /* rows used */
+    size_t dropped; /* rows dropped for a missing value */
+    size_t *rows;   /* per used row: its index in the data */
+    size_t p;       /* columns of X */
+    char **names;   /* their names, R's */
+    double *X;      /* n × p, row-major */
+    double *y;      /* n */
+    double *offset; /* n, or NULL without offset() */
     design_random *random;
     size_t nrandom;
 } design;

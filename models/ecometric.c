@@ -145,7 +145,7 @@ ecometric_result *ecometric_fit(const ecometric_input *in, error_buf *err)
         goto fail_setup;
     }
     const double *mean = res->cov_mean;
-#pragma omp parallel for schedule(static) default(none)                       \
+#pragma omp parallel for schedule(static) default(none)                        \
     shared(in, mean, parts, nchunks, width, n, k, idx, sx, sy, nj, outer)
     for (size_t c = 0; c < nchunks; c++) {
         double *part = parts + c * width;
@@ -180,8 +180,8 @@ ecometric_result *ecometric_fit(const ecometric_input *in, error_buf *err)
             XtX[a * k + b] = XtX[b * k + a] = XtX[a * k + b] + XtX[b * k + a];
     for (size_t j = 0; j < J; j++)
         res->n_answers += (size_t)nj[j];
-    lmm_nested_stats st = {res->n_answers, k, XtX, Xty, yty, J,
-                           in->nareas, nj, sx, sy, outer, 1};
+    lmm_nested_stats st = {res->n_answers, k,  XtX, Xty, yty,   J,
+                           in->nareas,     nj, sx,  sy,  outer, 1};
     res->fit = lmm_fit_nested(&st, err);
     if (res->fit == NULL)
         goto fail;
@@ -199,8 +199,8 @@ ecometric_result *ecometric_fit(const ecometric_input *in, error_buf *err)
     res->score = malloc((K ? K : 1) * sizeof *res->score);
     res->se = malloc((K ? K : 1) * sizeof *res->se);
     res->reliability = malloc((K ? K : 1) * sizeof *res->reliability);
-    if (!res->area_respondents || !res->area_items || !res->score ||
-        !res->se || !res->reliability)
+    if (!res->area_respondents || !res->area_items || !res->score || !res->se ||
+        !res->reliability)
         goto fail_setup;
     for (size_t j = 0; j < J; j++) {
         res->area_respondents[outer[j]]++;

@@ -29,23 +29,23 @@ typedef struct {
     double low, high;          /* the response range */
     const int32_t *area;       /* n area indices, -1 = not in the model */
     size_t nareas;
-    size_t ncov;               /* respondent covariates (`adjust`) */
-    const double *const *cov;  /* ncov columns of n values, NaN = missing */
+    size_t ncov;              /* respondent covariates (`adjust`) */
+    const double *const *cov; /* ncov columns of n values, NaN = missing */
 } ecometric_input;
 
 typedef struct {
-    lmm_result *fit;         /* fixed effects: intercept, items 2..p,
-                                covariates (centred); owned */
+    lmm_result *fit; /* fixed effects: intercept, items 2..p,
+                        covariates (centred); owned */
     size_t n_answers, n_respondents;
     size_t dropped;          /* respondents left out: no answer, no area or
                                 a missing covariate */
     unsigned char *in_model; /* per respondent: in the model */
     double *cov_mean;        /* ncov grand means used for centring */
     double tau_area, tau_person, sigma2;
-    double base;             /* mean over items of the fixed part */
+    double base; /* mean over items of the fixed part */
     size_t nareas;
-    size_t *area_respondents; /* J_k */
-    double *area_items;      /* n̄_k: mean answers per respondent */
+    size_t *area_respondents;         /* J_k */
+    double *area_items;               /* n̄_k: mean answers per respondent */
     double *score, *se, *reliability; /* per area; NaN without respondents */
 } ecometric_result;
 

@@ -41,8 +41,8 @@ typedef struct {
     int intercept; /* 1 present, 0 removed, -1 not said */
 } term_set;
 
-__attribute__((format(printf, 2, 3))) static void
-syntax(parser *p, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void syntax(parser *p,
+                                                         const char *fmt, ...)
 {
     if (p->failed)
         return;
@@ -82,8 +82,14 @@ static int accept(parser *p, int c)
     return 1;
 }
 
-static int is_name_start(int c) { return isalpha(c) || c == '_' || c == '.'; }
-static int is_name_char(int c) { return isalnum(c) || c == '_' || c == '.'; }
+static int is_name_start(int c)
+{
+    return isalpha(c) || c == '_' || c == '.';
+}
+static int is_name_char(int c)
+{
+    return isalnum(c) || c == '_' || c == '.';
+}
 
 /* A name, or NULL (nothing consumed) when none stands here. */
 static char *name(parser *p)
@@ -105,7 +111,8 @@ static int number(parser *p, double *v)
 {
     skip_space(p);
     const char *s = p->text + p->pos;
-    if (!isdigit((unsigned char)*s) && !(*s == '.' && isdigit((unsigned char)s[1])))
+    if (!isdigit((unsigned char)*s) &&
+        !(*s == '.' && isdigit((unsigned char)s[1])))
         return 0;
     char *end;
     *v = strtod(s, &end);
@@ -208,7 +215,8 @@ static expr *parse_mul(parser *p)
             break;
         p->pos++;
         expr *b = parse_unary(p);
-        e = b ? node(p, c == '*' ? EX_MUL : EX_DIV, e, b) : (expr_free(e), NULL);
+        e = b ? node(p, c == '*' ? EX_MUL : EX_DIV, e, b)
+              : (expr_free(e), NULL);
     }
     return e;
 }
@@ -222,7 +230,8 @@ static expr *parse_expr(parser *p)
             break;
         p->pos++;
         expr *b = parse_mul(p);
-        e = b ? node(p, c == '+' ? EX_ADD : EX_SUB, e, b) : (expr_free(e), NULL);
+        e = b ? node(p, c == '+' ? EX_ADD : EX_SUB, e, b)
+              : (expr_free(e), NULL);
     }
     return e;
 }
@@ -268,10 +277,12 @@ static void put(text_buf *t, const char *s)
 /* R's deparse: spaces around + - *, none around /. */
 static void label_into(const expr *e, text_buf *t)
 {
-    static const char *const ops[] = {[EX_ADD] = " + ", [EX_SUB] = " - ",
-                                      [EX_MUL] = " * ", [EX_DIV] = "/"};
-    static const char *const fns[] = {[EX_NEG] = "-", [EX_LOG] = "log(",
-                                      [EX_EXP] = "exp(", [EX_SQRT] = "sqrt("};
+    static const char *const ops[] = {
+        [EX_ADD] = " + ", [EX_SUB] = " - ", [EX_MUL] = " * ", [EX_DIV] = "/"};
+    static const char *const fns[] = {[EX_NEG] = "-",
+                                      [EX_LOG] = "log(",
+                                      [EX_EXP] = "exp(",
+                                      [EX_SQRT] = "sqrt("};
     char num[32];
     switch (e->kind) {
     case EX_NUM:
@@ -620,7 +631,10 @@ static int parse_sum(parser *p, term_set *out)
     return !p->failed;
 }
 
-static int degree(uint64_t t) { return __builtin_popcountll(t); }
+static int degree(uint64_t t)
+{
+    return __builtin_popcountll(t);
+}
 
 /* R orders terms by degree, keeping the order of appearance within a
  * degree (a stable sort). */

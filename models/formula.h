@@ -38,17 +38,17 @@ typedef enum {
 
 typedef struct expr {
     expr_kind kind;
-    double num;       /* EX_NUM */
-    char *name;       /* EX_VAR: a column name */
+    double num;         /* EX_NUM */
+    char *name;         /* EX_VAR: a column name */
     struct expr *a, *b; /* operands; b only for binary operators */
 } expr;
 
 /* A variable of the formula: a column, a function of columns, or a
  * factor. */
 typedef struct {
-    char *label;    /* R's label: "ses", "log(population)", "factor(g)" */
-    expr *e;        /* what to compute */
-    int as_factor;  /* written factor(x): a factor even if x is numeric */
+    char *label;   /* R's label: "ses", "log(population)", "factor(g)" */
+    expr *e;       /* what to compute */
+    int as_factor; /* written factor(x): a factor even if x is numeric */
 } formula_var;
 
 /* A fixed-effect term: the interaction of the variables in `vars`
@@ -60,9 +60,9 @@ typedef struct {
 
 /* A random-effect term (lhs | group). */
 typedef struct {
-    char *group;     /* the grouping column */
-    int intercept;   /* a random intercept */
-    char *slope;     /* a random slope's column, or NULL */
+    char *group;   /* the grouping column */
+    int intercept; /* a random intercept */
+    char *slope;   /* a random slope's column, or NULL */
 } formula_random;
 
 typedef struct {

@@ -4,8 +4,8 @@
  * Notation as in Bates et al. (2015): b = Λu, u ~ N(0, σ²I); V* = V/σ² =
  * I + ZΛΛ'Z'. For one factor with q terms per group, group g contributes
  * M_g = Λ'Z_g'Z_gΛ + I, and by Woodbury
- *     X'V*⁻¹X = X'X − Σ_g (Λ'Z_g'X_g)' M_g⁻¹ (Λ'Z_g'X_g),  log|V*| = Σ_g log|M_g|.
- * For nested intercepts (inner j within outer k, θ_i and θ_o), with
+ *     X'V*⁻¹X = X'X − Σ_g (Λ'Z_g'X_g)' M_g⁻¹ (Λ'Z_g'X_g),  log|V*| = Σ_g
+ * log|M_g|. For nested intercepts (inner j within outer k, θ_i and θ_o), with
  * c_j = θ_i²/(1 + n_jθ_i²), a_k = Σ_j n_j/(1 + n_jθ_i²),
  * d_k = θ_o²/(1 + θ_o² a_k) and the column sums s_j = X_j'1:
  *     X'V*⁻¹X = X'X − Σ_j c_j s_j s_j' − Σ_k d_k b_k b_k',
@@ -38,11 +38,11 @@ typedef struct {
     double *ZtZ, *ZtX, *Zty; /* per group: q×q, q×p, q */
     size_t *count;           /* rows per group */
     /* nested */
-    size_t nsizes;           /* distinct inner-group sizes */
-    double *size_n, *size_m; /* each size and how many inner groups */
-    double *SXX, *SXy, *Syy; /* per size: Σ s s', Σ s sy, Σ sy² */
-    size_t K;                /* outer groups */
-    size_t *first;           /* K + 1 offsets into the entries */
+    size_t nsizes;                   /* distinct inner-group sizes */
+    double *size_n, *size_m;         /* each size and how many inner groups */
+    double *SXX, *SXy, *Syy;         /* per size: Σ s s', Σ s sy, Σ sy² */
+    size_t K;                        /* outer groups */
+    size_t *first;                   /* K + 1 offsets into the entries */
     double *e_n, *e_m, *e_SX, *e_Sy; /* per (outer, size) entry */
     size_t nentries;
 } stats;
@@ -298,8 +298,8 @@ static void lambda_of(const double *theta, size_t q, double *L)
 
 /* Adds one chunk of groups' corrections into part = [A (p×p), r (p),
  * q, logdet]. */
-static void single_chunk(const stats *s, const double *L, size_t g0,
-                         size_t g1, double *part)
+static void single_chunk(const stats *s, const double *L, size_t g0, size_t g1,
+                         double *part)
 {
     size_t p = s->p, q = s->q;
     double *A = part, *r = part + p * p, *yy = r + p, *logdet = yy + 1;
@@ -396,7 +396,7 @@ static void evaluate(const stats *s, const double *theta, evaluation *o)
     double L[4];
     if (!s->nested)
         lambda_of(theta, s->q, L);
-#pragma omp parallel for schedule(static) default(none)                       \
+#pragma omp parallel for schedule(static) default(none)                        \
     shared(s, theta, L, parts, nchunks, ngroups, width)
     for (size_t c = 0; c < nchunks; c++) {
         size_t g0 = c * CHUNK, g1 = g0 + CHUNK < ngroups ? g0 + CHUNK : ngroups;
@@ -454,8 +454,8 @@ static void evaluate(const stats *s, const double *theta, evaluation *o)
     o->sigma2 = rss / df;
     o->logdet = logdet;
     o->logdetA = logdetA;
-    o->dev = logdet + (s->reml ? logdetA : 0) +
-             df * (1 + log(2 * M_PI * rss / df));
+    o->dev =
+        logdet + (s->reml ? logdetA : 0) + df * (1 + log(2 * M_PI * rss / df));
     o->ok = 1;
 }
 
@@ -622,8 +622,7 @@ void lmm_result_free(lmm_result *r)
 
 /* Conditional modes and SDs for one factor: b_g = Λ M⁻¹ Λ'Z'(y − Xβ),
  * Var(b_g | y) = σ² Λ M⁻¹ Λ'. */
-static void modes_single(const stats *s, const double *theta,
-                         lmm_result *r)
+static void modes_single(const stats *s, const double *theta, lmm_result *r)
 {
     size_t p = s->p, q = s->q;
     double L[4];
@@ -702,7 +701,8 @@ static int modes_nested(const lmm_nested_stats *in, const stats *s,
         r->cond_sd[1][0][k] = sqrt(r->sigma2 * d[k]);
     }
     for (size_t j = 0; j < J; j++) {
-        double n = in->inner_n[j], c = ti2 / (1 + n * ti2), esum = in->inner_sy[j];
+        double n = in->inner_n[j], c = ti2 / (1 + n * ti2),
+               esum = in->inner_sy[j];
         size_t k = (size_t)in->inner_outer[j];
         for (size_t a = 0; a < p; a++)
             esum -= in->inner_sX[j * p + a] * r->beta[a];
@@ -787,7 +787,7 @@ static lmm_result *fit_stats(stats *s, const lmm_nested_stats *nested,
         r->tau00[0] = s2 * t00;
         r->tau11 = s2 * t11;
         r->rho01 = t00 > 0 && t11 > 0 ? theta[0] * theta[1] / sqrt(t00 * t11)
-                                       : (double)NAN;
+                                      : (double)NAN;
         r->singular = theta[0] < 1e-4 || theta[2] < 1e-4;
     }
     double npar = (double)p + (double)k + 1;
@@ -888,9 +888,9 @@ lmm_result *lmm_fit(const lmm_input *in, error_buf *err)
     if (rc == -1)
         err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory fitting the model");
     if (rc == 0) {
-        lmm_nested_stats ns = {in->n, p, s.XtX, s.Xty, s.yty,
-                               in->ngroups[0], in->ngroups[1], u.n, u.sX,
-                               u.sy, u.outer, in->reml};
+        lmm_nested_stats ns = {
+            in->n,          p,   s.XtX, s.Xty, s.yty,   in->ngroups[0],
+            in->ngroups[1], u.n, u.sX,  u.sy,  u.outer, in->reml};
         for (size_t j = 0; j < in->ngroups[0] && rc == 0; j++)
             if (u.n[j] == 0)
                 rc = -2, err_set(err, ST_EDATA, NULL, 0, 0,

@@ -29,28 +29,28 @@ typedef struct {
      * groups (each inner group lies in one outer group). Indices per row. */
     const int32_t *group[2];
     size_t ngroups[2];
-    int intercept;        /* factor 0 has a random intercept */
-    const double *slope;  /* factor 0's random slope values, or NULL */
+    int intercept;       /* factor 0 has a random intercept */
+    const double *slope; /* factor 0's random slope values, or NULL */
     int reml;
 } lmm_input;
 
 typedef struct {
     size_t p;
-    double *beta, *se;    /* p each */
+    double *beta, *se; /* p each */
     double sigma2;
-    double tau00[2];      /* intercept variance per factor (NaN if none) */
-    double tau11, rho01;  /* slope variance and correlation (NaN if none) */
+    double tau00[2];     /* intercept variance per factor (NaN if none) */
+    double tau11, rho01; /* slope variance and correlation (NaN if none) */
     double loglik, aic, bic;
-    double criterion;     /* the REML criterion, or the ML deviance */
+    double criterion; /* the REML criterion, or the ML deviance */
     int singular, converged;
-    size_t iterations;    /* deviance evaluations */
+    size_t iterations; /* deviance evaluations */
     size_t nfactors;
     size_t ngroups[2];
-    size_t q;             /* terms of factor 0: intercept and/or slope */
-    size_t *count[2];     /* rows per group */
-    double *mode[2][2];   /* [factor][term] per group: conditional mode */
+    size_t q;              /* terms of factor 0: intercept and/or slope */
+    size_t *count[2];      /* rows per group */
+    double *mode[2][2];    /* [factor][term] per group: conditional mode */
     double *cond_sd[2][2]; /* [factor][term] per group: conditional SD */
-    double *a_stat;       /* nested: per outer group Σ n_j/(1 + n_j θ²) */
+    double *a_stat;        /* nested: per outer group Σ n_j/(1 + n_j θ²) */
 } lmm_result;
 
 /* Fits the model. NULL with err set when the design is unusable (too few
@@ -63,8 +63,8 @@ lmm_result *lmm_fit(const lmm_input *in, error_buf *err);
  * million answers never become rows). Inner groups with no rows must not
  * be listed. Borrowed for the call. */
 typedef struct {
-    size_t n, p;                /* rows, fixed-effect columns */
-    const double *XtX, *Xty;    /* p×p and p, over all rows */
+    size_t n, p;             /* rows, fixed-effect columns */
+    const double *XtX, *Xty; /* p×p and p, over all rows */
     double yty;
     size_t ninner, nouter;
     const double *inner_n;      /* rows per inner group */

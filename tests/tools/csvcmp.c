@@ -105,8 +105,9 @@ int main(int argc, char **argv)
             key = argv[a + 1];
     }
     if (argc - a != 2) {
-        fprintf(stderr,
-                "usage: csvcmp [--tol T] [--abs A] [--key COL] EXPECTED ACTUAL\n");
+        fprintf(
+            stderr,
+            "usage: csvcmp [--tol T] [--abs A] [--key COL] EXPECTED ACTUAL\n");
         return 2;
     }
     sheet e = {0}, x = {0};

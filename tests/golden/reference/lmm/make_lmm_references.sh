@@ -44,6 +44,8 @@ fit context_reml "mAch ~ cses + meanses + sector + (1|school)" REML
 fit context_ml   "mAch ~ cses + meanses + sector + (1|school)" ML
 fit slope_reml   "mAch ~ cses + (cses|school)" REML
 fit slope_ml     "mAch ~ cses + (cses|school)" ML
+# the formula language: a factor, an interaction with it, a product term
+fit factors_reml "mAch ~ cses * factor(sector) + minrty:sx + (1|school)" REML
 Rscript hsb_table_4_2.R "$hsb"
 
 # --- lq2002: items within soldiers within companies ----------------------
