@@ -557,7 +557,7 @@ static void polish(objective *ob, double *theta, size_t k)
         }
         /* solve H d = g over the active parameters */
         double Hs[MAX_THETA * MAX_THETA], gs[MAX_THETA], ds[MAX_THETA];
-        size_t idx[MAX_THETA], a = 0;
+        size_t idx[MAX_THETA] = {0}, a = 0;
         for (size_t i = 0; i < k; i++)
             if (active[i])
                 idx[a++] = i;
@@ -630,7 +630,7 @@ static void modes_single(const stats *s, const double *theta, lmm_result *r)
     for (size_t g = 0; g < s->G; g++) {
         r->count[0][g] = s->count[g];
         const double *ZtZ = s->ZtZ + g * q * q, *ZtX = s->ZtX + g * q * p;
-        double e[2], M[4], Minv[4], C[4];
+        double e[2], M[4] = {0}, Minv[4], C[4];
         for (size_t a = 0; a < q; a++) { /* Z'(y − Xβ) */
             e[a] = s->Zty[g * q + a];
             for (size_t k = 0; k < p; k++)
