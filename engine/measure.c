@@ -4,7 +4,8 @@
  */
 #include "measure.h"
 
-#include <gsl/gsl_cdf.h>
+#include "mixed.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,9 +25,6 @@ static const char *const score_cols[] = {
     "reliability", "rwg_j", "rank",          "rank_low", "rank_high"};
 static const char *const component_cols[] = {"scale", "component", "variance",
                                              "share"};
-static const char *const coefficient_cols[] = {
-    "model",     "term",    "estimate", "std_error",
-    "statistic", "p_value", "conf_low", "conf_high"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -141,7 +139,7 @@ int ecometric_tables_create(ecometric_tables *m)
 {
     m->areas = restab_create(score_cols, COUNT(score_cols));
     m->components = restab_create(component_cols, COUNT(component_cols));
-    m->coefficients = restab_create(coefficient_cols, COUNT(coefficient_cols));
+    m->coefficients = mixed_coefficients_create();
     if (m->areas && m->components && m->coefficients)
         return 0;
     ecometric_tables_free(m);
@@ -169,21 +167,6 @@ static int by_score(const void *a, const void *b, void *ctx)
     if (c->score[i] != c->score[j])
         return c->score[i] > c->score[j] ? -1 : 1;
     return strcmp(c->ids[i], c->ids[j]);
-}
-
-static int coefficient_row(restab *t, const char *model, const char *term,
-                           double est, double se)
-{
-    double z = gsl_cdf_ugaussian_Pinv(0.975), stat = est / se;
-    int rc = restab_text(t, model);
-    rc |= restab_text(t, term);
-    rc |= restab_num(t, est);
-    rc |= restab_num(t, se);
-    rc |= restab_num(t, stat);
-    rc |= restab_num(t, 2 * gsl_cdf_ugaussian_Q(fabs(stat)));
-    rc |= restab_num(t, est - z * se);
-    rc |= restab_num(t, est + z * se);
-    return rc;
 }
 
 int ecometric_tables_add(ecometric_tables *m, const char *scale,
@@ -248,8 +231,8 @@ int ecometric_tables_add(ecometric_tables *m, const char *scale,
             snprintf(term, sizeof term, "item%s", item_names[j]);
         else
             snprintf(term, sizeof term, "%s", covariates[j - nitems]);
-        rc |=
-            coefficient_row(m->coefficients, scale, term, f->beta[j], f->se[j]);
+        rc |= mixed_coefficient_row(m->coefficients, scale, term, f->beta[j],
+                                    f->se[j]);
     }
     (void)ncov;
     free(sum);

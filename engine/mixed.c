@@ -19,9 +19,30 @@ static const char *const group_cols[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+restab *mixed_coefficients_create(void)
+{
+    return restab_create(coef_cols, COUNT(coef_cols));
+}
+
+int mixed_coefficient_row(restab *t, const char *model, const char *term,
+                          double estimate, double se)
+{
+    double z = gsl_cdf_ugaussian_Pinv(0.975), stat = estimate / se;
+    int rc = restab_text(t, model);
+    rc |= restab_text(t, term);
+    rc |= restab_num(t, estimate);
+    rc |= restab_num(t, se);
+    rc |= restab_num(t, stat);
+    /* normal p-values and intervals, as the output states */
+    rc |= restab_num(t, 2 * gsl_cdf_ugaussian_Q(fabs(stat)));
+    rc |= restab_num(t, estimate - z * se);
+    rc |= restab_num(t, estimate + z * se);
+    return rc ? -1 : 0;
+}
+
 int mixed_tables_create(mixed_tables *m)
 {
-    m->coefficients = restab_create(coef_cols, COUNT(coef_cols));
+    m->coefficients = mixed_coefficients_create();
     m->fit = restab_create(fit_cols, COUNT(fit_cols));
     m->groups = restab_create(group_cols, COUNT(group_cols));
     if (m->coefficients && m->fit && m->groups)
@@ -192,19 +213,9 @@ int mixed_tables_add(mixed_tables *m, const char *model, const design *d,
                      const lmm_result *r, size_t inner, int reml)
 {
     int rc = 0;
-    double z = gsl_cdf_ugaussian_Pinv(0.975);
-    for (size_t j = 0; j < r->p; j++) {
-        double t = r->beta[j] / r->se[j];
-        rc |= restab_text(m->coefficients, model);
-        rc |= restab_text(m->coefficients, d->names[j]);
-        rc |= restab_num(m->coefficients, r->beta[j]);
-        rc |= restab_num(m->coefficients, r->se[j]);
-        rc |= restab_num(m->coefficients, t);
-        /* normal p-values and intervals, as the output states */
-        rc |= restab_num(m->coefficients, 2 * gsl_cdf_ugaussian_Q(fabs(t)));
-        rc |= restab_num(m->coefficients, r->beta[j] - z * r->se[j]);
-        rc |= restab_num(m->coefficients, r->beta[j] + z * r->se[j]);
-    }
+    for (size_t j = 0; j < r->p; j++)
+        rc |= mixed_coefficient_row(m->coefficients, model, d->names[j],
+                                    r->beta[j], r->se[j]);
     restab *f = m->fit;
     const design_random *g0 = &d->random[inner];
     const design_random *g1 = r->nfactors == 2 ? &d->random[1 - inner] : NULL;

@@ -17,6 +17,12 @@ typedef struct {
 } mixed_tables;
 
 int mixed_tables_create(mixed_tables *m);
+
+/* An empty coefficients table (SPEC §4's columns), and one row of it:
+ * t = estimate/SE, with normal p-value and 95% interval. */
+restab *mixed_coefficients_create(void);
+int mixed_coefficient_row(restab *t, const char *model, const char *term,
+                          double estimate, double se);
 void mixed_tables_free(mixed_tables *m);
 
 /* The columns a formula names, each once (response, terms, offsets,

@@ -103,6 +103,7 @@ ecometric_result *ecometric_fit(const ecometric_input *in, error_buf *err)
     int32_t *idx = malloc((n ? n : 1) * sizeof *idx); /* respondent -> inner */
     double *XtX = NULL, *Xty = NULL, *sx = NULL, *sy = NULL, *nj = NULL;
     int32_t *outer = NULL;
+    int ok = 0;
     if (res == NULL || idx == NULL || nc > 48 || p > 16)
         goto fail_setup;
     res->cov_mean = calloc(nc ? nc : 1, sizeof *res->cov_mean);
@@ -219,19 +220,14 @@ ecometric_result *ecometric_fit(const ecometric_input *in, error_buf *err)
             (res->tau_area +
              (res->tau_person + res->sigma2 / res->area_items[a]) / Jk);
     }
-    free(idx);
-    free(XtX);
-    free(Xty);
-    free(sx);
-    free(sy);
-    free(nj);
-    free(outer);
-    return res;
+    ok = 1;
+    goto done;
 fail_setup:
     err_set(err, ST_ENOMEM, NULL, 0, 0,
             nc > 48 || p > 16 ? "at most 16 items and 48 covariates"
                               : "out of memory in the ecometric model");
 fail:
+done:
     free(idx);
     free(XtX);
     free(Xty);
@@ -239,6 +235,9 @@ fail:
     free(sy);
     free(nj);
     free(outer);
-    ecometric_result_free(res);
-    return NULL;
+    if (!ok) {
+        ecometric_result_free(res);
+        return NULL;
+    }
+    return res;
 }
