@@ -24,6 +24,7 @@
 #include "inputs.h"
 #include "measure.h"
 #include "outdir.h"
+#include "service.h"
 
 static const struct option options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
@@ -45,14 +46,14 @@ static const char demo_usage[] =
 
 /* Sections whose stages are not built yet in this version. */
 static const char *const pending_sections[] = {
-    "derive",  "exchanges", "index",    "model", "mediation",
-    "compare", "spatial",   "evaluate", "report"};
+    "derive", "index",   "model",    "mediation",
+    "compare", "spatial", "evaluate", "report"};
 
 enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
     "load",    "scales",  "ecometric", "exchanges", "models",
     "compare", "spatial", "figures",   "report",    "total"};
-enum { T_LOAD, T_SCALES, T_ECOMETRIC, T_REPORT = 8, T_TOTAL = 9 };
+enum { T_LOAD, T_SCALES, T_ECOMETRIC, T_EXCHANGES, T_REPORT = 8, T_TOTAL = 9 };
 
 typedef struct {
     char code[48];
@@ -119,6 +120,8 @@ typedef struct {
     const double ***cols;         /* per scale: its item columns in w */
     scale_result **results;       /* per scale */
     ecometric_result **ecometric; /* per scale */
+    exchanges *x;                 /* [exchanges], or NULL */
+    recip_result *recip;
     outdir *od;
     error_buf *err;
 } run_ctx;
@@ -244,6 +247,33 @@ done:
     return st;
 }
 
+/* The exchanges stage: reciprocity and co-production per area. */
+static status stage_exchanges(run_ctx *r)
+{
+    exchanges_request req;
+    status st = service_request(r->s, &req, r->err);
+    if (st != ST_OK)
+        return st;
+    r->x = exchanges_load(&req, r->err);
+    if (r->x == NULL)
+        return r->err->st;
+    const exchanges *x = r->x;
+    recip_input in = {exchanges_count(x),       exchanges_giver(x),
+                      exchanges_receiver(x),    exchanges_area(x),
+                      exchanges_professional(x), exchanges_hours(x),
+                      exchanges_nids(x),        exchanges_nareas(x)};
+    r->recip = recip_compute(&in, r->err);
+    if (r->recip == NULL)
+        return r->err->st;
+    if (r->recip->self_exchanges > 0)
+        warn(r, "self_exchanges_dropped",
+             "%zu self-exchange(s) (giver = receiver) dropped",
+             r->recip->self_exchanges);
+    if (exchanges_count(x) == 0)
+        warn(r, "no_exchanges", "no exchange lies in the window");
+    return ST_OK;
+}
+
 /* The ecometric stage: the three-level model per scale, one after the
  * other (each fit runs its own sums in parallel). */
 static status stage_ecometric(run_ctx *r)
@@ -330,6 +360,21 @@ static status write_scale_tables(run_ctx *r)
     return st;
 }
 
+static status write_exchange_tables(run_ctx *r)
+{
+    if (r->recip == NULL)
+        return ST_OK;
+    restab *recip, *members;
+    if (service_tables(r->x, r->recip, &recip, &members) != 0)
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status st = write_table(r, "tables/reciprocity.csv", recip);
+    if (st == ST_OK)
+        st = write_table(r, "tables/members.csv", members);
+    restab_free(recip);
+    restab_free(members);
+    return st;
+}
+
 static json_t *number_or_null(double v)
 {
     return isnan(v) ? json_null() : json_real(v);
@@ -408,6 +453,21 @@ static status write_summary(run_ctx *r)
         json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "title", r->s->title,
                   "seed", (json_int_t)r->seed, "versions", versions_json(),
                   "data", data, "scales", scales, "warnings", warnings);
+    if (doc != NULL && r->recip != NULL) {
+        const recip_area *o = &r->recip->overall;
+        json_object_set_new(
+            doc, "exchanges",
+            json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "areas",
+                      (json_int_t)r->recip->nareas, "exchanges",
+                      (json_int_t)o->exchanges, "members",
+                      (json_int_t)o->members, "professionals",
+                      (json_int_t)o->professionals, "hours",
+                      number_or_null(o->hours), "share_reciprocators",
+                      number_or_null(o->share_reciprocators),
+                      "dyadic_reciprocity",
+                      number_or_null(o->dyadic_reciprocity), "peer_hours_share",
+                      number_or_null(o->peer_hours_share)));
+    }
     return write_json(r, "summary.json", doc);
 }
 
@@ -427,13 +487,19 @@ static status write_manifest(run_ctx *r)
     const study *s = r->s;
     json_t *ins = json_array(), *outputs = json_array();
     status st = ST_OK;
-    const char *sections[] = {"survey", "areas"};
-    for (size_t i = 0; i < 2 && st == ST_OK; i++) {
-        const study_section *sec = study_find(s, sections[i], NULL);
-        if (sec == NULL)
+    /* every input file: its path as the study names it, and its hash */
+    const struct {
+        const char *section, *key, *path;
+    } files[] = {{"survey", "file", s->survey_file},
+                 {"areas", "file", s->areas_file},
+                 {"exchanges", "file", s->exchanges_file},
+                 {"exchanges", "members", s->exchanges_members_file}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0] && st == ST_OK; i++) {
+        const study_section *sec = study_find(s, files[i].section, NULL);
+        if (sec == NULL || files[i].path == NULL)
             continue;
-        const char *path = i == 0 ? s->survey_file : s->areas_file;
-        json_t *e = file_entry(path, study_get(sec, "file"), r->err);
+        json_t *e = file_entry(files[i].path, study_get(sec, files[i].key),
+                               r->err);
         st = e ? ST_OK : r->err->st;
         json_array_append_new(ins, e);
     }
@@ -515,10 +581,15 @@ static status run_pipeline(run_ctx *r)
         return st;
     if ((st = stage_done(r, T_ECOMETRIC, &t)) != ST_OK)
         return st;
+    if (r->s->has_exchanges && (st = stage_exchanges(r)) != ST_OK)
+        return st;
+    if ((st = stage_done(r, T_EXCHANGES, &t)) != ST_OK)
+        return st;
     r->od = outdir_begin(r->c.out, r->err);
     if (r->od == NULL)
         return r->err->st;
     if ((st = write_scale_tables(r)) != ST_OK ||
+        (st = write_exchange_tables(r)) != ST_OK ||
         (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;
@@ -624,6 +695,8 @@ static int run_main(int argc, char **argv, int demo)
     }
     free(r.results);
     free(r.ecometric);
+    recip_result_free(r.recip);
+    exchanges_free(r.x);
     free(r.cols);
     if (r.in.survey != NULL)
         wave_data_free(&r.w, r.in.nitems);

@@ -13,5 +13,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_scale(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_ecometric(int argc, char **argv);
+int cmd_reciprocity(int argc, char **argv);
 
 #endif

@@ -891,6 +891,7 @@ static void build(reader *rd, study *s)
     if (ex != NULL) {
         s->has_exchanges = 1;
         s->exchanges_file = resolve(rd, study_get(ex, "file"));
+        s->exchanges_members_file = resolve(rd, study_get(ex, "members"));
     }
     if (sv == NULL && ex == NULL)
         err_set(rd->err, ST_EUSAGE, rd->name, 0, 0,
@@ -1043,6 +1044,7 @@ void study_free(study *s)
     free(s->neighbours_file);
     free(s->map_file);
     free(s->exchanges_file);
+    free(s->exchanges_members_file);
     for (size_t i = 0; i < s->nscales; i++)
         free_scale(&s->scales[i]);
     free(s->scales);

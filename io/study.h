@@ -59,6 +59,7 @@ typedef struct {
 
     int has_exchanges;
     char *exchanges_file;
+    char *exchanges_members_file; /* movements layout, or NULL */
 
     study_scale *scales;
     size_t nscales;

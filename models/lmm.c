@@ -396,7 +396,8 @@ static void evaluate(const stats *s, const double *theta, evaluation *o)
     double L[4];
     if (!s->nested)
         lambda_of(theta, s->q, L);
-#pragma omp parallel for schedule(static) default(none)                        \
+        /* small models are not worth waking threads for at every evaluation */
+#pragma omp parallel for schedule(static) default(none) if (nchunks > 16)      \
     shared(s, theta, L, parts, nchunks, ngroups, width)
     for (size_t c = 0; c < nchunks; c++) {
         size_t g0 = c * CHUNK, g1 = g0 + CHUNK < ngroups ? g0 + CHUNK : ngroups;

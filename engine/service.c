@@ -1,0 +1,183 @@
+/*
+ * service.c — the exchanges stage's tables (see service.h).
+ */
+#include "service.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const recip_cols[] = {"area_id",
+                                         "members",
+                                         "professionals",
+                                         "givers",
+                                         "receivers",
+                                         "reciprocators",
+                                         "exchanges",
+                                         "hours",
+                                         "member_hours",
+                                         "professional_hours",
+                                         "hours_per_member",
+                                         "share_givers",
+                                         "share_reciprocators",
+                                         "mutual_dyads",
+                                         "dyadic_reciprocity",
+                                         "gini_hours",
+                                         "peer_hours_share",
+                                         "catalyst_ratio",
+                                         "largest_component_share"};
+static const char *const member_cols[] = {
+    "member_id",      "area_id",     "role",           "given_hours",
+    "received_hours", "given_count", "received_count", "balance"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+void service_defaults(exchanges_request *req)
+{
+    if (req->giver == NULL)
+        req->giver = "giver_id";
+    if (req->receiver == NULL)
+        req->receiver = "receiver_id";
+    if (req->hours == NULL)
+        req->hours = "hours";
+    if (req->area == NULL)
+        req->area = "area_id";
+    if (req->professional == NULL)
+        req->professional = "professional";
+    if (req->transfer == NULL)
+        req->transfer = "transfer_id";
+    if (req->account == NULL)
+        req->account = "account_id";
+    if (req->amount == NULL)
+        req->amount = "amount";
+}
+
+status service_request(const study *s, exchanges_request *req, error_buf *err)
+{
+    const study_section *sec = study_find(s, "exchanges", NULL);
+    memset(req, 0, sizeof *req);
+    req->path = s->exchanges_file;
+    req->display = study_get(sec, "file");
+    req->giver = study_get(sec, "giver");
+    req->receiver = study_get(sec, "receiver");
+    req->hours = study_get(sec, "hours");
+    req->area = study_get(sec, "area");
+    req->role = study_get(sec, "role");
+    req->date = study_get(sec, "date");
+    req->professional = study_get(sec, "professional");
+    req->transfer = study_get(sec, "transfer");
+    req->account = study_get(sec, "account");
+    req->amount = study_get(sec, "amount");
+    const char *layout = study_get(sec, "layout");
+    req->movements = layout != NULL && strcmp(layout, "movements") == 0;
+    req->members_path = s->exchanges_members_file;
+    req->members_display = study_get(sec, "members");
+    if (req->role == NULL && !req->movements)
+        req->role = "giver_role";
+    service_defaults(req);
+    const char *from = study_get(sec, "from"), *to = study_get(sec, "to");
+    /* the study file checked the dates' form already */
+    if (from)
+        req->has_from = exchanges_parse_date(from, strlen(from), &req->from);
+    if (to)
+        req->has_to = exchanges_parse_date(to, strlen(to), &req->to);
+    if (req->movements && req->members_path == NULL)
+        return err_set(err, ST_EUSAGE, s->path, sec->line, 0,
+                       "[exchanges] members: required with layout = "
+                       "movements");
+    if (req->has_from && req->has_to && req->from > req->to)
+        return err_set(err, ST_EUSAGE, s->path, sec->line, 0,
+                       "[exchanges] from: the window ends before it starts");
+    return ST_OK;
+}
+
+typedef struct {
+    const exchanges *x;
+    const recip_member *m;
+} sort_ctx;
+
+static int by_area_text(const void *a, const void *b, void *ctx)
+{
+    const exchanges *x = ctx;
+    return strcmp(exchanges_area_id(x, *(const int32_t *)a),
+                  exchanges_area_id(x, *(const int32_t *)b));
+}
+
+static int by_member(const void *a, const void *b, void *ctx)
+{
+    const sort_ctx *c = ctx;
+    const recip_member *p = &c->m[*(const size_t *)a];
+    const recip_member *q = &c->m[*(const size_t *)b];
+    int d = strcmp(exchanges_area_id(c->x, p->area),
+                   exchanges_area_id(c->x, q->area));
+    return d ? d : strcmp(exchanges_id(c->x, p->id), exchanges_id(c->x, q->id));
+}
+
+static int area_row(restab *t, const char *id, const recip_area *a)
+{
+    int rc = restab_text(t, id);
+    rc |= restab_int(t, (long long)a->members);
+    rc |= restab_int(t, (long long)a->professionals);
+    rc |= restab_int(t, (long long)a->givers);
+    rc |= restab_int(t, (long long)a->receivers);
+    rc |= restab_int(t, (long long)a->reciprocators);
+    rc |= restab_int(t, (long long)a->exchanges);
+    rc |= restab_num(t, a->hours);
+    rc |= restab_num(t, a->member_hours);
+    rc |= restab_num(t, a->professional_hours);
+    rc |= restab_num(t, a->hours_per_member);
+    rc |= restab_num(t, a->share_givers);
+    rc |= restab_num(t, a->share_reciprocators);
+    rc |= restab_int(t, (long long)a->mutual_dyads);
+    rc |= restab_num(t, a->dyadic_reciprocity);
+    rc |= restab_num(t, a->gini_hours);
+    rc |= restab_num(t, a->peer_hours_share);
+    rc |= restab_num(t, a->catalyst_ratio);
+    rc |= restab_num(t, a->largest_component_share);
+    return rc;
+}
+
+int service_tables(const exchanges *x, const recip_result *r, restab **recip,
+                   restab **members)
+{
+    *recip = restab_create(recip_cols, COUNT(recip_cols));
+    *members = restab_create(member_cols, COUNT(member_cols));
+    int32_t *areas = malloc((r->nareas ? r->nareas : 1) * sizeof *areas);
+    size_t *order = malloc((r->nmembers ? r->nmembers : 1) * sizeof *order);
+    int rc = *recip && *members && areas && order ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < r->nareas; k++)
+        areas[k] = (int32_t)k;
+    if (rc == 0)
+        qsort_r(areas, r->nareas, sizeof *areas, by_area_text,
+                (void *)(uintptr_t)x);
+    for (size_t k = 0; rc == 0 && k < r->nareas; k++)
+        rc |= area_row(*recip, exchanges_area_id(x, areas[k]),
+                       &r->areas[areas[k]]);
+    if (rc == 0)
+        rc |= area_row(*recip, SERVICE_OVERALL, &r->overall);
+    for (size_t i = 0; rc == 0 && i < r->nmembers; i++)
+        order[i] = i;
+    sort_ctx ctx = {x, r->members};
+    if (rc == 0)
+        qsort_r(order, r->nmembers, sizeof *order, by_member, &ctx);
+    for (size_t i = 0; rc == 0 && i < r->nmembers; i++) {
+        const recip_member *m = &r->members[order[i]];
+        rc |= restab_text(*members, exchanges_id(x, m->id));
+        rc |= restab_text(*members, exchanges_area_id(x, m->area));
+        rc |=
+            restab_text(*members, m->professional ? "professional" : "member");
+        rc |= restab_num(*members, m->given_hours);
+        rc |= restab_num(*members, m->received_hours);
+        rc |= restab_int(*members, (long long)m->given_count);
+        rc |= restab_int(*members, (long long)m->received_count);
+        rc |= restab_num(*members, m->given_hours - m->received_hours);
+    }
+    free(areas);
+    free(order);
+    if (rc != 0) {
+        restab_free(*recip);
+        restab_free(*members);
+        *recip = *members = NULL;
+    }
+    return rc ? -1 : 0;
+}
