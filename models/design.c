@@ -104,6 +104,8 @@ static void eval(builder *b, const expr *e, double *out)
         case EX_SQRT:
             out[r] = sqrt(x);
             break;
+        case EX_PAREN:
+            break;
         default:
             break;
         }
@@ -265,12 +267,35 @@ void design_free(design *d)
 
 /* Columns a term contributes: the product of (levels − 1) over its
  * factors. */
+/* R's rule (model.matrix): factor v in term t is coded by contrasts
+ * (treatment, dropping its first level) when the term without v is in the
+ * model — the intercept standing for the empty term — and by one
+ * indicator per level otherwise. */
+static int full_coding(const formula *f, uint64_t t, size_t v)
+{
+    uint64_t margin = t & ~((uint64_t)1 << v);
+    if (margin == 0)
+        return !f->intercept;
+    for (size_t k = 0; k < f->nterms; k++)
+        if (f->terms[k].vars == margin)
+            return 0;
+    return 1;
+}
+
+/* Levels a factor contributes to a term's columns. */
+static size_t coded_levels(const formula *f, const resolved *res, uint64_t t,
+                           size_t v)
+{
+    size_t n = res[v].nlevels;
+    return full_coding(f, t, v) ? n : n > 0 ? n - 1 : 0;
+}
+
 static size_t term_width(const formula *f, const resolved *res, uint64_t t)
 {
     size_t w = 1;
     for (size_t v = 0; v < f->nvars; v++)
         if (t & ((uint64_t)1 << v) && res[v].is_factor)
-            w *= res[v].nlevels > 0 ? res[v].nlevels - 1 : 0;
+            w *= coded_levels(f, res, t, v);
     return w;
 }
 
@@ -281,13 +306,14 @@ static void fill_term(design *d, const formula *f, const resolved *res,
 {
     size_t w = term_width(f, res, t);
     for (size_t c = 0; c < w; c++) {
-        /* the level (from 1) of each factor in this column */
+        /* the level of each factor in this column: from the second level
+         * under contrasts, from the first under full coding */
         size_t rest = c, len = 1;
         size_t lev[64] = {0};
         for (size_t v = 0; v < f->nvars; v++)
             if (t & ((uint64_t)1 << v) && res[v].is_factor) {
-                size_t m = res[v].nlevels - 1;
-                lev[v] = 1 + rest % m;
+                size_t m = coded_levels(f, res, t, v);
+                lev[v] = (full_coding(f, t, v) ? 0 : 1) + rest % m;
                 rest /= m;
             }
         for (size_t v = 0; v < f->nvars; v++)

@@ -1,10 +1,12 @@
 /*
  * design.h — a model's design built from a formula and columns: the
  * response, the fixed-effect matrix X with R's column names (treatment
- * coding against the first level; text levels in byte order, numeric
- * levels in numeric order; levels not present in the rows used are
- * dropped, as lm and lmer do), the offset, and for each random term the
- * group of every row and the slope's values. Rows with a missing value in
+ * coding against the first level, or one column per level where R's
+ * model.matrix uses them: when the term without the factor is not in the
+ * model; text levels in byte order, numeric levels in numeric order;
+ * levels not present in the rows used are dropped, as lm and lmer do),
+ * the offset, and for each random term the group of every row and the
+ * slope's values. Rows with a missing value in
  * any variable of the model are dropped and counted.
  *
  * Columns reach the design through a lookup callback, so models/ needs no

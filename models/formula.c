@@ -18,6 +18,7 @@
 #include "formula.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,7 +173,7 @@ static expr *parse_unary(parser *p)
             expr_free(e);
             return NULL;
         }
-        return e;
+        return e ? node(p, EX_PAREN, e, NULL) : NULL;
     }
     size_t at = p->pos;
     char *n = name(p);
@@ -274,7 +275,30 @@ static void put(text_buf *t, const char *s)
     t->len += k;
 }
 
-/* R's deparse: spaces around + - *, none around /. */
+/* A number as R deparses it: up to 15 significant digits, in fixed
+ * notation unless scientific is shorter ("1e+05", "1000", "1e-04"). */
+static void r_number(double v, char *out, size_t cap)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    double target = strtod(buf, NULL); /* v to 15 significant digits */
+    int digits = 1;
+    for (; digits < 15; digits++) { /* the fewest digits that say it */
+        snprintf(buf, sizeof buf, "%.*e", digits - 1, v);
+        if (strtod(buf, NULL) == target)
+            break;
+    }
+    char sci[48], fixed[48];
+    snprintf(sci, sizeof sci, "%.*e", digits - 1, v);
+    /* R writes at least two exponent digits, as C does */
+    int exponent = v == 0 ? 0 : (int)floor(log10(fabs(v)));
+    int decimals = digits - 1 - exponent;
+    snprintf(fixed, sizeof fixed, "%.*f", decimals > 0 ? decimals : 0, v);
+    snprintf(out, cap, "%s", strlen(fixed) <= strlen(sci) ? fixed : sci);
+}
+
+/* R's deparse: spaces around + - *, none around /, parentheses as
+ * written. */
 static void label_into(const expr *e, text_buf *t)
 {
     static const char *const ops[] = {
@@ -282,11 +306,12 @@ static void label_into(const expr *e, text_buf *t)
     static const char *const fns[] = {[EX_NEG] = "-",
                                       [EX_LOG] = "log(",
                                       [EX_EXP] = "exp(",
-                                      [EX_SQRT] = "sqrt("};
-    char num[32];
+                                      [EX_SQRT] = "sqrt(",
+                                      [EX_PAREN] = "("};
+    char num[64];
     switch (e->kind) {
     case EX_NUM:
-        snprintf(num, sizeof num, "%.15g", e->num);
+        r_number(e->num, num, sizeof num);
         put(t, num);
         break;
     case EX_VAR:
@@ -441,8 +466,11 @@ static int parse_atom(parser *p, term_set *out)
     out->terms = NULL;
     out->n = 0;
     out->intercept = -1;
+    skip_space(p);
+    size_t at_number = p->pos;
     if (number(p, &v)) {
         if (v != 0 && v != 1) {
+            p->pos = at_number;
             syntax(p, "a term (only 0 and 1 may stand as numbers)");
             return 0;
         }

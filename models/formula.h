@@ -33,7 +33,8 @@ typedef enum {
     EX_NEG,
     EX_LOG,
     EX_EXP,
-    EX_SQRT
+    EX_SQRT,
+    EX_PAREN /* parentheses as written: R's labels keep them */
 } expr_kind;
 
 typedef struct expr {

@@ -189,6 +189,25 @@ static void test_text_factor(void **state)
     design_free(d);
 }
 
+/* Regression test for a fixed bug: a factor whose term without it is not
+ * in the model gets one column per level, as R's model.matrix does. */
+static void test_full_coding_without_margin(void **state)
+{
+    (void)state;
+    design *d = build_ok("y ~ 0 + region");
+    const char *const names[] = {"regionEast", "regionNorth", "regionSouth",
+                                 "regioneast", NULL};
+    assert_names(d, names);
+    design_free(d);
+    d = build_ok("y ~ region + x:region");
+    const char *const slopes[] = {
+        "(Intercept)",   "regionNorth",  "regionSouth",
+        "regioneast",    "regionEast:x", "regionNorth:x",
+        "regionSouth:x", "regioneast:x", NULL};
+    assert_names(d, slopes);
+    design_free(d);
+}
+
 static void test_numeric_factor(void **state)
 {
     (void)state;
@@ -360,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_intercept_and_numeric),
         cmocka_unit_test(test_text_factor),
         cmocka_unit_test(test_numeric_factor),
+        cmocka_unit_test(test_full_coding_without_margin),
         cmocka_unit_test(test_numeric_by_factor),
         cmocka_unit_test(test_missing_rows_and_offset),
         cmocka_unit_test(test_random_text_groups),

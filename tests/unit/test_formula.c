@@ -352,6 +352,42 @@ static void test_expr_labels(void **state)
     assert_expr_label("-x + 0.5", "-x + 0.5");
 }
 
+/* Regression tests for fixed bugs: labels keep the parentheses as
+ * written (they once dropped them, merging different variables), and
+ * numbers are written as R deparses them. */
+static void test_expr_label_parentheses(void **state)
+{
+    (void)state;
+    assert_expr_label("log(a/(b + c))", "log(a/(b + c))");
+    assert_expr_label("-(x - y)", "-(x - y)");
+    assert_expr_label("a * (b + c)", "a * (b + c)");
+    error_buf err = {0};
+    formula *f =
+        formula_parse("y ~ log(a/(b + c)) + log(a/b + c)", "--formula", &err);
+    assert_non_null(f);
+    assert_int_equal(f->nterms, 2);
+    formula_free(f);
+}
+
+static void test_expr_label_numbers(void **state)
+{
+    (void)state;
+    assert_expr_label("log(population/1e5)", "log(population/1e+05)");
+    assert_expr_label("x*1e6", "x * 1e+06");
+    assert_expr_label("x*1000", "x * 1000");
+    assert_expr_label("x/0.0001", "x/1e-04");
+    assert_expr_label("x*2.5e-7", "x * 2.5e-07");
+    assert_expr_label("x*123456", "x * 123456");
+}
+
+static void test_error_number_term(void **state)
+{
+    (void)state;
+    expect_error("y ~ 2 + x",
+                 "--formula: at character 5: expected a term (only 0 and 1 "
+                 "may stand as numbers), found \"2 + x\"");
+}
+
 static void test_expr_error(void **state)
 {
     (void)state;
@@ -426,6 +462,9 @@ int main(void)
         cmocka_unit_test(test_expr_parse_ratio),
         cmocka_unit_test(test_expr_parse_functions),
         cmocka_unit_test(test_expr_labels),
+        cmocka_unit_test(test_expr_label_parentheses),
+        cmocka_unit_test(test_expr_label_numbers),
+        cmocka_unit_test(test_error_number_term),
         cmocka_unit_test(test_expr_error),
         cmocka_unit_test(test_error_trailing_plus),
         cmocka_unit_test(test_error_empty_group),
