@@ -44,6 +44,8 @@ void service_defaults(exchanges_request *req)
         req->area = "area_id";
     if (req->professional == NULL)
         req->professional = "professional";
+    if (req->date == NULL)
+        req->date = "date";
     if (req->transfer == NULL)
         req->transfer = "transfer_id";
     if (req->account == NULL)
@@ -150,9 +152,11 @@ int service_tables(const exchanges *x, const recip_result *r, restab **recip,
     if (rc == 0)
         qsort_r(areas, r->nareas, sizeof *areas, by_area_text,
                 (void *)(uintptr_t)x);
+    /* an area whose only exchanges were self-exchanges has no row */
     for (size_t k = 0; rc == 0 && k < r->nareas; k++)
-        rc |= area_row(*recip, exchanges_area_id(x, areas[k]),
-                       &r->areas[areas[k]]);
+        if (r->areas[areas[k]].exchanges > 0)
+            rc |= area_row(*recip, exchanges_area_id(x, areas[k]),
+                           &r->areas[areas[k]]);
     if (rc == 0)
         rc |= area_row(*recip, SERVICE_OVERALL, &r->overall);
     for (size_t i = 0; rc == 0 && i < r->nmembers; i++)

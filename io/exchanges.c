@@ -194,8 +194,7 @@ static status load_rows(const exchanges_request *req, exchanges *x,
         {req->hours, COL_NUMBER, 0, 1, 0, 1e9},
         {req->area, COL_TEXT, 0, 0, 0, 0},
         {req->role ? req->role : "", COL_TEXT, req->role == NULL, 0, 0, 0},
-        {req->date ? req->date : "", COL_TEXT, !window && req->date == NULL, 0,
-         0, 0}};
+        {req->date ? req->date : "", COL_TEXT, !window, 0, 0, 0}};
     table_request tr = {req->path, req->display, cols, 6, NULL, 0, 0};
     x->main = table_load(&tr, err);
     if (x->main == NULL)
@@ -267,11 +266,11 @@ static status load_movements(const exchanges_request *req, exchanges *x,
                              error_buf *err)
 {
     int window = req->has_from || req->has_to;
-    col_spec cols[] = {{req->transfer, COL_TEXT, 0, 0, 0, 0},
-                       {req->account, COL_TEXT, 0, 0, 0, 0},
-                       {req->amount, COL_NUMBER, 0, 0, 0, 0},
-                       {req->date ? req->date : "", COL_TEXT,
-                        !window && req->date == NULL, 0, 0, 0}};
+    col_spec cols[] = {
+        {req->transfer, COL_TEXT, 0, 0, 0, 0},
+        {req->account, COL_TEXT, 0, 0, 0, 0},
+        {req->amount, COL_NUMBER, 0, 0, 0, 0},
+        {req->date ? req->date : "", COL_TEXT, !window, 0, 0, 0}};
     col_spec mcols[] = {{"member_id", COL_TEXT, 0, 0, 0, 0},
                         {"area_id", COL_TEXT, 0, 0, 0, 0},
                         {"role", COL_TEXT, 0, 0, 0, 0}};

@@ -28,7 +28,8 @@ typedef struct {
     const char *path, *display; /* the exchanges (or movements) file */
     int movements;              /* the double-entry layout */
     /* rows layout: column names */
-    const char *giver, *receiver, *hours, *area, *role, *date;
+    const char *giver, *receiver, *hours, *area, *role;
+    const char *date; /* needed only with a window */
     /* movements layout: column names and the members file */
     const char *transfer, *account, *amount;
     const char *members_path, *members_display;
