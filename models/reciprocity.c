@@ -23,22 +23,83 @@ typedef struct {
     int32_t id;
 } vertex;
 
-static int by_u64(const void *a, const void *b)
+/* Scratch arrays reused from area to area (one per thread), grown as
+ * needed, so the hot loop allocates nothing. */
+typedef struct {
+    size_t vcap, ecap, wcap;
+    vertex *v;
+    uint64_t *edges, *bits;
+    size_t *parent, *size;
+    double *given;
+    int32_t *local; /* id -> vertex number, -1 elsewhere; nids entries */
+} workspace;
+
+static int ws_init(workspace *w, size_t nids)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    memset(w, 0, sizeof *w);
+    w->local = malloc((nids ? nids : 1) * sizeof *w->local);
+    if (w->local == NULL)
+        return -1;
+    for (size_t i = 0; i < nids; i++)
+        w->local[i] = -1;
+    return 0;
+}
+
+static void ws_free(workspace *w)
+{
+    free(w->v);
+    free(w->edges);
+    free(w->bits);
+    free(w->parent);
+    free(w->size);
+    free(w->given);
+    free(w->local);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = need > 2 * *cap ? need : 2 * *cap;
+    void *n = realloc(*p, c * elem);
+    if (n == NULL)
+        return -1;
+    *p = n;
+    *cap = c;
+    return 0;
+}
+
+/* Room for vcap vertices and ecap edges. */
+static int ws_reserve(workspace *w, size_t vcap, size_t ecap)
+{
+    if (vcap > w->vcap) {
+        size_t c = vcap > 2 * w->vcap ? vcap : 2 * w->vcap;
+        vertex *v = realloc(w->v, c * sizeof *v);
+        size_t *pa = v ? realloc(w->parent, c * sizeof *pa) : NULL;
+        if (v)
+            w->v = v;
+        if (pa)
+            w->parent = pa;
+        size_t *sz = pa ? realloc(w->size, c * sizeof *sz) : NULL;
+        if (sz)
+            w->size = sz;
+        double *g = sz ? realloc(w->given, c * sizeof *g) : NULL;
+        if (g == NULL)
+            return -1;
+        w->given = g;
+        w->vcap = c;
+    }
+    size_t cap = w->ecap;
+    if (grow((void **)&w->edges, &cap, ecap, sizeof *w->edges) != 0)
+        return -1;
+    w->ecap = cap;
+    return 0;
 }
 
 static int by_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-static int by_id(const void *a, const void *b)
-{
-    const vertex *x = a, *y = b;
-    return (x->id > y->id) - (x->id < y->id);
 }
 
 static size_t find(size_t *parent, size_t v)
@@ -50,19 +111,86 @@ static size_t find(size_t *parent, size_t v)
     return v;
 }
 
-static int contains(const uint64_t *keys, size_t n, uint64_t key)
+/* Sorts n keys: a comparison sort for small arrays, an LSD radix sort
+ * (11 bits a pass, so the counts stay in cache; only the passes the keys'
+ * width needs) for large ones, where a million edges would otherwise cost
+ * seconds. */
+static int sort_keys(uint64_t *keys, size_t n)
 {
-    return bsearch(&key, keys, n, sizeof *keys, by_u64) != NULL;
+    if (n < 4096) { /* Shell sort (Ciura's gaps): no call per comparison */
+        static const size_t gaps[] = {1750, 701, 301, 132, 57, 23, 10, 4, 1};
+        for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+            size_t gap = gaps[g];
+            for (size_t i = gap; i < n; i++) {
+                uint64_t x = keys[i];
+                size_t j = i;
+                for (; j >= gap && keys[j - gap] > x; j -= gap)
+                    keys[j] = keys[j - gap];
+                keys[j] = x;
+            }
+        }
+        return 0;
+    }
+    uint64_t top = 0;
+    for (size_t i = 0; i < n; i++)
+        top |= keys[i];
+    uint64_t *tmp = malloc(n * sizeof *tmp);
+    enum { BITS = 11, BUCKETS = 1 << BITS };
+    size_t *count = malloc(BUCKETS * sizeof *count);
+    if (tmp == NULL || count == NULL) {
+        free(tmp);
+        free(count);
+        return -1;
+    }
+    uint64_t *src = keys, *dst = tmp;
+    for (unsigned shift = 0; shift < 64 && (top >> shift) != 0; shift += BITS) {
+        memset(count, 0, BUCKETS * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & (BUCKETS - 1)]++;
+        size_t sum = 0;
+        for (size_t b = 0; b < BUCKETS; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & (BUCKETS - 1)]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != keys)
+        memcpy(keys, src, n * sizeof *keys);
+    free(tmp);
+    free(count);
+    return 0;
 }
 
 /* Gini of the members' given hours: with x sorted ascending,
  * G = Σ_i (2i − n − 1) x_i / (n² x̄), equal to Σ_a Σ_b |x_a − x_b| / (2 n² x̄).
  */
+static int sort_keys(uint64_t *keys, size_t n);
+
 static double gini(double *x, size_t n)
 {
     if (n == 0)
         return (double)NAN;
-    qsort(x, n, sizeof *x, by_double);
+    /* Non-negative doubles order as their bit patterns do, so the key sort
+     * serves; a negative value (never: hours are checked) would fall back. */
+    int nonnegative = 1;
+    for (size_t i = 0; i < n; i++)
+        nonnegative &= x[i] >= 0;
+    uint64_t *bits = nonnegative ? malloc(n * sizeof *bits) : NULL;
+    if (bits != NULL) {
+        memcpy(bits, x, n * sizeof *x);
+        if (sort_keys(bits, n) == 0)
+            memcpy(x, bits, n * sizeof *x);
+        else
+            qsort(x, n, sizeof *x, by_double);
+        free(bits);
+    } else {
+        qsort(x, n, sizeof *x, by_double);
+    }
     double total = 0, weighted = 0;
     for (size_t i = 0; i < n; i++) {
         total += x[i];
@@ -71,20 +199,84 @@ static double gini(double *x, size_t n)
     return total > 0 ? weighted / ((double)n * total) : (double)NAN;
 }
 
+/* Reduces keys[0..n) (giver << bits | receiver, vertex numbers below nv)
+ * to the distinct edges, in place, and counts those whose reverse is an
+ * edge too. Small graphs — almost every area — use a bit matrix; large
+ * ones sort the keys and merge them with their reverses. */
+static int distinct_edges(workspace *w, uint64_t *keys, size_t n, size_t nv,
+                          unsigned bits, size_t *distinct, size_t *reciprocated)
+{
+    uint64_t low = ((uint64_t)1 << bits) - 1;
+    size_t nd = 0, rec = 0;
+    if (nv <= 1024) {
+        size_t words = (nv * nv + 63) / 64 + 1;
+        if (grow((void **)&w->bits, &w->wcap, words, sizeof *w->bits) != 0)
+            return -1;
+        uint64_t *bm = w->bits;
+        memset(bm, 0, words * sizeof *bm);
+        for (size_t i = 0; i < n; i++) {
+            size_t cell = (size_t)(keys[i] >> bits) * nv + (keys[i] & low);
+            uint64_t bit = (uint64_t)1 << (cell % 64);
+            if (!(bm[cell / 64] & bit)) {
+                bm[cell / 64] |= bit;
+                keys[nd++] = keys[i];
+            }
+        }
+        for (size_t i = 0; i < nd; i++) {
+            size_t cell = (size_t)(keys[i] & low) * nv + (keys[i] >> bits);
+            rec += (bm[cell / 64] >> (cell % 64)) & 1;
+        }
+    } else {
+        if (sort_keys(keys, n) != 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            if (nd == 0 || keys[i] != keys[nd - 1])
+                keys[nd++] = keys[i];
+        uint64_t *rev = malloc((nd ? nd : 1) * sizeof *rev);
+        if (rev == NULL)
+            return -1;
+        for (size_t i = 0; i < nd; i++)
+            rev[i] = (keys[i] & low) << bits | keys[i] >> bits;
+        if (sort_keys(rev, nd) != 0) {
+            free(rev);
+            return -1;
+        }
+        for (size_t i = 0, j = 0; i < nd && j < nd;) { /* merge */
+            if (keys[i] < rev[j]) {
+                i++;
+            } else if (keys[i] > rev[j]) {
+                j++;
+            } else {
+                rec++;
+                i++;
+                j++;
+            }
+        }
+        free(rev);
+    }
+    *distinct = nd;
+    *reciprocated = rec;
+    return 0;
+}
+
 /* The indices of the exchanges rows[0..m) (indices into the input); the
- * ids seen go to *table (allocated here, sorted by id code). */
+ * ids seen go to *table (allocated here, in order of first appearance)
+ * unless table is NULL. */
 static int area_indices(const recip_input *in, const size_t *rows, size_t m,
-                        int32_t *local, recip_area *out, vertex **table,
+                        workspace *w, recip_area *out, vertex **table,
                         size_t *nvertices)
 {
     memset(out, 0, sizeof *out);
-    size_t cap = m > 0 ? 2 * m : 1; /* at most two new ids per exchange */
-    vertex *v = malloc(cap * sizeof *v);
-    uint64_t *edges = malloc((m ? m : 1) * sizeof *edges);
-    size_t *parent = malloc(cap * sizeof *parent);
-    size_t *size = calloc(cap, sizeof *size);
-    double *given = malloc(cap * sizeof *given);
-    int ok = v && edges && parent && size && given;
+    /* at most two new ids per exchange, and never more than there are */
+    size_t cap = 2 * m < in->nids ? 2 * m : in->nids;
+    int ok = ws_reserve(w, cap ? cap : 1, m ? m : 1) == 0;
+    if (!ok)
+        return -1;
+    vertex *v = w->v;
+    uint64_t *edges = w->edges;
+    size_t *parent = w->parent, *size = w->size;
+    double *given = w->given;
+    int32_t *local = w->local;
     size_t nv = 0, ne = 0;
     for (size_t e = 0; ok && e < m; e++) {
         size_t r = rows[e];
@@ -145,17 +337,20 @@ static int area_indices(const recip_input *in, const size_t *rows, size_t m,
                               ? out->member_hours / out->professional_hours
                               : (double)NAN;
     out->gini_hours = gini(given, nm);
-    /* distinct edges; reciprocated ones; mutual dyads */
-    qsort(edges, ne, sizeof *edges, by_u64);
-    size_t nd = 0;
+    /* distinct edges and the reciprocated ones */
+    unsigned bits = 1;
+    while (bits < 32 && ((size_t)1 << bits) < nv)
+        bits++;
+    uint64_t low = ((uint64_t)1 << bits) - 1;
     for (size_t i = 0; i < ne; i++)
-        if (nd == 0 || edges[i] != edges[nd - 1])
-            edges[nd++] = edges[i];
-    size_t reciprocated = 0;
-    for (size_t i = 0; i < nd; i++) {
-        uint64_t rev = (edges[i] << 32) | (edges[i] >> 32);
-        reciprocated += contains(edges, nd, rev);
+        edges[i] = (edges[i] >> 32) << bits | (edges[i] & 0xFFFFFFFFu);
+    size_t nd, reciprocated;
+    if (distinct_edges(w, edges, ne, nv, bits, &nd, &reciprocated) != 0) {
+        ok = 0;
+        goto done;
     }
+    out->edges = nd;
+    out->reciprocated_edges = reciprocated;
     out->mutual_dyads = reciprocated / 2;
     out->dyadic_reciprocity =
         nd ? (double)reciprocated / (double)nd : (double)NAN;
@@ -165,8 +360,7 @@ static int area_indices(const recip_input *in, const size_t *rows, size_t m,
         size[i] = 1;
     }
     for (size_t i = 0; i < nd; i++) {
-        size_t a = (size_t)(edges[i] >> 32),
-               b = (size_t)(edges[i] & 0xFFFFFFFFu);
+        size_t a = (size_t)(edges[i] >> bits), b = (size_t)(edges[i] & low);
         if (v[a].professional || v[b].professional)
             continue;
         a = find(parent, a);
@@ -185,18 +379,73 @@ static int area_indices(const recip_input *in, const size_t *rows, size_t m,
     for (size_t i = 0; i < nv; i++)
         if (!v[i].professional && find(parent, i) == i && size[i] > largest)
             largest = size[i];
+    out->largest_component = largest;
     out->largest_component_share = nm ? (double)largest / members : (double)NAN;
-    qsort(v, nv, sizeof *v, by_id);
-    *table = v;
-    *nvertices = nv;
-    v = NULL;
+    if (table != NULL) { /* a copy: the workspace moves on */
+        *table = malloc((nv ? nv : 1) * sizeof **table);
+        if (*table == NULL) {
+            ok = 0;
+            goto done;
+        }
+        memcpy(*table, v, nv * sizeof *v);
+        *nvertices = nv;
+    }
 done:
-    free(v);
-    free(edges);
-    free(parent);
-    free(size);
-    free(given);
     return ok ? 0 : -1;
+}
+
+/* The overall indices of disjoint areas from their own counts. */
+static int combine_areas(recip_result *res, vertex *const *verts,
+                         const size_t *nverts)
+{
+    recip_area *o = &res->overall;
+    memset(o, 0, sizeof *o);
+    size_t nmembers = 0;
+    double peer = 0;
+    for (size_t k = 0; k < res->nareas; k++) {
+        const recip_area *a = &res->areas[k];
+        o->members += a->members;
+        o->professionals += a->professionals;
+        o->givers += a->givers;
+        o->receivers += a->receivers;
+        o->reciprocators += a->reciprocators;
+        o->exchanges += a->exchanges;
+        o->hours += a->hours;
+        o->member_hours += a->member_hours;
+        o->professional_hours += a->professional_hours;
+        o->edges += a->edges;
+        o->reciprocated_edges += a->reciprocated_edges;
+        if (a->largest_component > o->largest_component)
+            o->largest_component = a->largest_component;
+        if (a->hours > 0)
+            peer += a->peer_hours_share * a->hours;
+    }
+    double *given = malloc((o->members ? o->members : 1) * sizeof *given);
+    if (given == NULL)
+        return -1;
+    for (size_t k = 0; k < res->nareas; k++)
+        for (size_t i = 0; i < nverts[k]; i++)
+            if (!verts[k][i].professional)
+                given[nmembers++] = verts[k][i].given;
+    double members = (double)o->members;
+    int any = o->members > 0;
+    o->hours_per_member = any ? o->member_hours / members : (double)NAN;
+    o->share_givers = any ? (double)o->givers / members : (double)NAN;
+    o->share_reciprocators =
+        any ? (double)o->reciprocators / members : (double)NAN;
+    o->peer_hours_share = o->hours > 0 ? peer / o->hours : (double)NAN;
+    o->catalyst_ratio = o->professional_hours > 0
+                            ? o->member_hours / o->professional_hours
+                            : (double)NAN;
+    o->mutual_dyads = o->reciprocated_edges / 2;
+    o->dyadic_reciprocity =
+        o->edges ? (double)o->reciprocated_edges / (double)o->edges
+                 : (double)NAN;
+    o->largest_component_share =
+        any ? (double)o->largest_component / members : (double)NAN;
+    o->gini_hours = gini(given, nmembers);
+    free(given);
+    return 0;
 }
 
 void recip_result_free(recip_result *r)
@@ -214,69 +463,100 @@ recip_result *recip_compute(const recip_input *in, error_buf *err)
     recip_result *res = calloc(1, sizeof *res);
     size_t *start = calloc(K + 1, sizeof *start);
     size_t *rows = malloc((n ? n : 1) * sizeof *rows);
-    size_t *all = malloc((n ? n : 1) * sizeof *all);
     vertex **verts = calloc(K ? K : 1, sizeof *verts);
     size_t *nverts = calloc(K ? K : 1, sizeof *nverts);
     int32_t *local = malloc((in->nids ? in->nids : 1) * sizeof *local);
-    int failed = !res || !start || !rows || !all || !verts || !nverts || !local;
+    int failed = !res || !start || !rows || !verts || !nverts || !local;
     if (!failed)
         res->areas = calloc(K ? K : 1, sizeof *res->areas);
     if (failed || res->areas == NULL)
         goto oom;
     res->nareas = K;
-    /* counting sort by area, self-exchanges left out */
+    /* the exchanges by area, self-exchanges left out: a counting sort,
+     * skipped when the file is already grouped by area (areas are coded
+     * in order of appearance, so then the codes never decrease) */
     size_t kept = 0;
+    int grouped = 1;
+    int32_t last = 0;
     for (size_t r = 0; r < n; r++) {
         if (in->giver[r] == in->receiver[r]) {
             res->self_exchanges++;
             continue;
         }
         start[in->area[r] + 1]++;
-        all[kept++] = r;
+        grouped &= in->area[r] >= last;
+        last = in->area[r];
+        rows[kept++] = r;
     }
     for (size_t k = 0; k < K; k++)
         start[k + 1] += start[k];
-    size_t *fill = calloc(K ? K : 1, sizeof *fill);
-    if (fill == NULL)
-        goto oom;
-    for (size_t i = 0; i < kept; i++) {
-        size_t r = all[i];
-        rows[start[in->area[r]] + fill[in->area[r]]++] = r;
+    if (!grouped) {
+        size_t *fill = calloc(K ? K : 1, sizeof *fill);
+        size_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
+        if (fill == NULL || sorted == NULL) {
+            free(fill);
+            free(sorted);
+            goto oom;
+        }
+        for (size_t i = 0; i < kept; i++) {
+            size_t r = rows[i];
+            sorted[start[in->area[r]] + fill[in->area[r]]++] = r;
+        }
+        free(fill);
+        free(rows);
+        rows = sorted;
     }
-    free(fill);
     for (size_t i = 0; i < in->nids; i++)
         local[i] = -1;
-        /* the areas in parallel, each with its own scratch map */
+        /* the areas in parallel, each thread with its own workspace */
 #pragma omp parallel default(none)                                             \
     shared(in, K, start, rows, res, verts, nverts, failed)
     {
-        int32_t *mine = malloc((in->nids ? in->nids : 1) * sizeof *mine);
-        if (mine == NULL) {
+        workspace ws;
+        int usable = ws_init(&ws, in->nids) == 0;
+        if (!usable) {
 #pragma omp atomic write
             failed = 1;
         }
-        for (size_t i = 0; mine && i < in->nids; i++)
-            mine[i] = -1;
 #pragma omp for schedule(dynamic, 64)
         for (size_t k = 0; k < K; k++) {
-            if (mine == NULL)
+            if (!usable)
                 continue;
-            if (area_indices(in, rows + start[k], start[k + 1] - start[k], mine,
+            if (area_indices(in, rows + start[k], start[k + 1] - start[k], &ws,
                              &res->areas[k], &verts[k], &nverts[k]) != 0) {
 #pragma omp atomic write
                 failed = 1;
             }
         }
-        free(mine);
+        ws_free(&ws);
     }
     if (failed)
         goto oom;
-    vertex *pooled = NULL;
-    size_t npooled = 0;
-    if (area_indices(in, all, kept, local, &res->overall, &pooled, &npooled) !=
-        0)
+    /* When no id appears in two areas, the pooled graph is the disjoint
+     * union of the areas' graphs and the overall indices follow from the
+     * areas' counts, without sorting every edge again. */
+    int shared = 0;
+    for (size_t k = 0; k < K && !shared; k++)
+        for (size_t i = 0; i < nverts[k] && !shared; i++) {
+            int32_t id = verts[k][i].id;
+            shared = local[id] >= 0 && local[id] != (int32_t)k;
+            local[id] = (int32_t)k;
+        }
+    for (size_t i = 0; i < in->nids; i++)
+        local[i] = -1;
+    int pooled;
+    if (shared) {
+        workspace ws;
+        pooled =
+            ws_init(&ws, in->nids) == 0
+                ? area_indices(in, rows, kept, &ws, &res->overall, NULL, NULL)
+                : -1;
+        ws_free(&ws);
+    } else {
+        pooled = combine_areas(res, verts, nverts);
+    }
+    if (pooled != 0)
         goto oom;
-    free(pooled);
     /* the member table, area by area */
     for (size_t k = 0; k < K; k++)
         res->nmembers += nverts[k];
@@ -298,7 +578,6 @@ recip_result *recip_compute(const recip_input *in, error_buf *err)
     free(nverts);
     free(start);
     free(rows);
-    free(all);
     free(local);
     return res;
 oom:
@@ -309,7 +588,6 @@ oom:
     free(nverts);
     free(start);
     free(rows);
-    free(all);
     free(local);
     recip_result_free(res);
     return NULL;

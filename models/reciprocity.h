@@ -34,6 +34,8 @@ typedef struct {
     double share_givers, share_reciprocators, dyadic_reciprocity;
     double gini_hours, peer_hours_share, catalyst_ratio;
     double largest_component_share;
+    size_t edges, reciprocated_edges, largest_component; /* the counts
+                                          behind the graph indices */
 } recip_area;
 
 /* One row of the member table: an id as seen in one area. */
@@ -48,7 +50,7 @@ typedef struct {
     size_t nareas;
     recip_area *areas;  /* nareas entries */
     recip_area overall; /* all exchanges pooled */
-    recip_member *members; /* ordered by area code, then id code */
+    recip_member *members; /* by area code, then first appearance */
     size_t nmembers;
     size_t self_exchanges; /* dropped */
 } recip_result;
