@@ -8,7 +8,8 @@
 #     wall seconds, peak RSS, and the stage timings from run.json;
 #  3. the mixed models alone: the ecometric model on the national survey
 #     and a two-level model on a million generated rows, at -j 1 and -j 2;
-#  4. lme4 on the demo survey's ecometric model beside ecometer, when R
+#  4. the reciprocity indices alone on the national exchanges (5 million);
+#  5. lme4 on the demo survey's ecometric model beside ecometer, when R
 #     and lme4 are installed.
 # Figures come from this machine at this moment; report medians and ratios.
 set -euo pipefail
@@ -70,6 +71,15 @@ for j in 1 2; do
     peak=$(printf '%s\n' "$out" | awk '/^peak_mb/ { print $2 }')
     printf -- '-j %s: ecometric model %s; two-level y ~ x + (1|g) %s; peak RSS %s MB\n' \
         "$j" "$eco" "$two" "$peak"
+done
+
+echo
+echo "== reciprocity: every index of METHODS §7 after loading (median of 3)"
+make --no-print-directory -C "$root" build/bench/recipbench >/dev/null
+for j in 1 2; do
+    read -r secs n areas ids load peak < <(OMP_NUM_THREADS=$j "$root/build/bench/recipbench" "$national/exchanges.csv" 3)
+    printf -- '-j %s: %s s for %s exchanges in %s areas (%s ids; loading took %s s); peak RSS %s MB\n' \
+        "$j" "$secs" "$n" "$areas" "$ids" "$load" "$peak"
 done
 
 demo="$root/datasets/demo/survey.csv"
