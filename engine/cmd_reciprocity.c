@@ -163,8 +163,10 @@ static int parse_args(int argc, char **argv, exchanges_request *req,
         return -1;
     }
     req->path = req->display = argv[optind];
-    if (req->role == NULL && !req->movements)
-        req->role = "giver_role";
+    if (req->role == NULL && !req->movements) {
+        req->role = "giver_role"; /* SPEC §3's name, if the file has it */
+        req->role_optional = 1;
+    }
     service_defaults(req);
     return 0;
 }

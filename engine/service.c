@@ -74,8 +74,10 @@ status service_request(const study *s, exchanges_request *req, error_buf *err)
     req->movements = layout != NULL && strcmp(layout, "movements") == 0;
     req->members_path = s->exchanges_members_file;
     req->members_display = study_get(sec, "members");
-    if (req->role == NULL && !req->movements)
-        req->role = "giver_role";
+    if (req->role == NULL && !req->movements) {
+        req->role = "giver_role"; /* SPEC §3's name, if the file has it */
+        req->role_optional = 1;
+    }
     service_defaults(req);
     const char *from = study_get(sec, "from"), *to = study_get(sec, "to");
     /* the study file checked the dates' form already */

@@ -167,8 +167,8 @@ static int reserve(exchanges *x, size_t n)
 static int in_window(const exchanges_request *req, const table *t, size_t col,
                      size_t r, const char *name, error_buf *err)
 {
-    if (!table_present(t, col))
-        return 1;
+    if (!(req->has_from || req->has_to) || !table_present(t, col))
+        return 1; /* without a window, dates are not read at all */
     int32_t code = table_codes(t, col)[r];
     int32_t day;
     const char *s = code >= 0 ? table_text(t, code) : "";
@@ -193,7 +193,8 @@ static status load_rows(const exchanges_request *req, exchanges *x,
         {req->receiver, COL_TEXT, 0, 0, 0, 0},
         {req->hours, COL_NUMBER, 0, 1, 0, 1e9},
         {req->area, COL_TEXT, 0, 0, 0, 0},
-        {req->role ? req->role : "", COL_TEXT, req->role == NULL, 0, 0, 0},
+        {req->role ? req->role : "", COL_TEXT,
+         req->role == NULL || req->role_optional, 0, 0, 0},
         {req->date ? req->date : "", COL_TEXT, !window, 0, 0, 0}};
     table_request tr = {req->path, req->display, cols, 6, NULL, 0, 0};
     x->main = table_load(&tr, err);
