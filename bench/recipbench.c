@@ -28,10 +28,14 @@ int main(int argc, char **argv)
     }
     int repeat = atoi(argv[2]);
     error_buf *err = calloc(1, sizeof *err);
-    exchanges_request req = {.path = argv[1], .giver = "giver_id",
-                             .receiver = "receiver_id", .hours = "hours",
-                             .area = "area_id", .role = "giver_role",
-                             .date = "date", .professional = "professional"};
+    exchanges_request req = {.path = argv[1],
+                             .giver = "giver_id",
+                             .receiver = "receiver_id",
+                             .hours = "hours",
+                             .area = "area_id",
+                             .role = "giver_role",
+                             .date = "date",
+                             .professional = "professional"};
     double t0 = omp_get_wtime();
     exchanges *x = exchanges_load(&req, err);
     double load = omp_get_wtime() - t0;
@@ -39,10 +43,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "recipbench: %s\n", err->n ? err->msg[0] : "load");
         return 1;
     }
-    recip_input in = {exchanges_count(x),       exchanges_giver(x),
-                      exchanges_receiver(x),    exchanges_area(x),
+    recip_input in = {exchanges_count(x),        exchanges_giver(x),
+                      exchanges_receiver(x),     exchanges_area(x),
                       exchanges_professional(x), exchanges_hours(x),
-                      exchanges_nids(x),        exchanges_nareas(x)};
+                      exchanges_nids(x),         exchanges_nareas(x)};
     double *times = malloc((size_t)repeat * sizeof *times);
     for (int i = 0; i < repeat; i++) {
         t0 = omp_get_wtime();

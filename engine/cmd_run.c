@@ -46,7 +46,7 @@ static const char demo_usage[] =
 
 /* Sections whose stages are not built yet in this version. */
 static const char *const pending_sections[] = {
-    "derive", "index",   "model",    "mediation",
+    "derive",  "index",   "model",    "mediation",
     "compare", "spatial", "evaluate", "report"};
 
 enum { STAGES = 10 };
@@ -258,10 +258,10 @@ static status stage_exchanges(run_ctx *r)
     if (r->x == NULL)
         return r->err->st;
     const exchanges *x = r->x;
-    recip_input in = {exchanges_count(x),       exchanges_giver(x),
-                      exchanges_receiver(x),    exchanges_area(x),
+    recip_input in = {exchanges_count(x),        exchanges_giver(x),
+                      exchanges_receiver(x),     exchanges_area(x),
                       exchanges_professional(x), exchanges_hours(x),
-                      exchanges_nids(x),        exchanges_nareas(x)};
+                      exchanges_nids(x),         exchanges_nareas(x)};
     r->recip = recip_compute(&in, r->err);
     if (r->recip == NULL)
         return r->err->st;
@@ -457,16 +457,15 @@ static status write_summary(run_ctx *r)
         const recip_area *o = &r->recip->overall;
         json_object_set_new(
             doc, "exchanges",
-            json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "areas",
-                      (json_int_t)r->recip->nareas, "exchanges",
-                      (json_int_t)o->exchanges, "members",
-                      (json_int_t)o->members, "professionals",
-                      (json_int_t)o->professionals, "hours",
-                      number_or_null(o->hours), "share_reciprocators",
-                      number_or_null(o->share_reciprocators),
-                      "dyadic_reciprocity",
-                      number_or_null(o->dyadic_reciprocity), "peer_hours_share",
-                      number_or_null(o->peer_hours_share)));
+            json_pack(
+                "{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "areas",
+                (json_int_t)r->recip->nareas, "exchanges",
+                (json_int_t)o->exchanges, "members", (json_int_t)o->members,
+                "professionals", (json_int_t)o->professionals, "hours",
+                number_or_null(o->hours), "share_reciprocators",
+                number_or_null(o->share_reciprocators), "dyadic_reciprocity",
+                number_or_null(o->dyadic_reciprocity), "peer_hours_share",
+                number_or_null(o->peer_hours_share)));
     }
     return write_json(r, "summary.json", doc);
 }
@@ -498,8 +497,8 @@ static status write_manifest(run_ctx *r)
         const study_section *sec = study_find(s, files[i].section, NULL);
         if (sec == NULL || files[i].path == NULL)
             continue;
-        json_t *e = file_entry(files[i].path, study_get(sec, files[i].key),
-                               r->err);
+        json_t *e =
+            file_entry(files[i].path, study_get(sec, files[i].key), r->err);
         st = e ? ST_OK : r->err->st;
         json_array_append_new(ins, e);
     }

@@ -18,8 +18,7 @@ void service_defaults(exchanges_request *req);
  * study for the file; the members file is resolved here against dir).
  * Strings point into the study. Returns ST_OK, or ST_EUSAGE (err set)
  * for a bad window. */
-status service_request(const study *s, exchanges_request *req,
-                       error_buf *err);
+status service_request(const study *s, exchanges_request *req, error_buf *err);
 
 /* The overall row's area_id. */
 #define SERVICE_OVERALL "(overall)"

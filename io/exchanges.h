@@ -29,7 +29,7 @@ typedef struct {
     int movements;              /* the double-entry layout */
     /* rows layout: column names */
     const char *giver, *receiver, *hours, *area, *role;
-    const char *date; /* needed only with a window */
+    const char *date;  /* needed only with a window */
     int role_optional; /* a file without the role column: no professionals */
     /* movements layout: column names and the members file */
     const char *transfer, *account, *amount;

@@ -492,10 +492,10 @@ design *design_build(const formula *f, size_t n, design_lookup lookup,
 done:
     for (size_t v = 0; res && v < f->nvars; v++)
         free_resolved(&res[v]);
-    for (size_t k = 0; groups && k < f->nrandom; k++) {
+    for (size_t k = 0; groups && k < f->nrandom; k++)
         free_resolved(&groups[k]);
+    for (size_t k = 0; slopes && k < f->nrandom; k++)
         free(slopes[k]);
-    }
     free(res);
     free(groups);
     free(slopes);

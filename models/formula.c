@@ -581,6 +581,7 @@ static int parse_inter(parser *p, term_set *out)
         for (size_t i = 0; i < out->n; i++)
             for (size_t j = 0; j < b.n; j++)
                 if (!set_add(p, &prod, out->terms[i] | b.terms[j])) {
+                    set_free(&prod);
                     set_free(&b);
                     set_free(out);
                     return 0;

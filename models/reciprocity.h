@@ -17,9 +17,9 @@
 #include "../base/error.h"
 
 typedef struct {
-    size_t n;                         /* exchanges */
-    const int32_t *giver, *receiver;  /* id codes in [0, nids) */
-    const int32_t *area;              /* area codes in [0, nareas) */
+    size_t n;                          /* exchanges */
+    const int32_t *giver, *receiver;   /* id codes in [0, nids) */
+    const int32_t *area;               /* area codes in [0, nareas) */
     const unsigned char *professional; /* the giver is paid staff */
     const double *hours;
     size_t nids, nareas;
@@ -48,8 +48,8 @@ typedef struct {
 
 typedef struct {
     size_t nareas;
-    recip_area *areas;  /* nareas entries */
-    recip_area overall; /* all exchanges pooled */
+    recip_area *areas;     /* nareas entries */
+    recip_area overall;    /* all exchanges pooled */
     recip_member *members; /* by area code, then first appearance */
     size_t nmembers;
     size_t self_exchanges; /* dropped */
