@@ -149,6 +149,28 @@ static int32_t coder_code(coder *c, const table *t, int32_t code)
     return c->dense[code];
 }
 
+/* The exchange list takes the codes' texts; the coders' maps go. */
+static void keep_codes(exchanges *x, coder *ids, coder *areas)
+{
+    x->nids = ids->n;
+    x->id_text = ids->text;
+    x->nareas = areas->n;
+    x->area_text = areas->text;
+    free(ids->dense);
+    free(areas->dense);
+}
+
+static void append(exchanges *x, int32_t giver, int32_t receiver, int32_t area,
+                   int professional, double hours)
+{
+    x->giver[x->n] = giver;
+    x->receiver[x->n] = receiver;
+    x->area[x->n] = area;
+    x->professional[x->n] = (unsigned char)professional;
+    x->hours[x->n] = hours;
+    x->n++;
+}
+
 static int reserve(exchanges *x, size_t n)
 {
     x->giver = malloc((n ? n : 1) * sizeof *x->giver);
@@ -232,20 +254,12 @@ static status load_rows(const exchanges_request *req, exchanges *x,
             x->outside += inside == 0;
             continue;
         }
-        x->giver[x->n] = coder_code(&ids, t, g[r]);
-        x->receiver[x->n] = coder_code(&ids, t, rc[r]);
-        x->area[x->n] = coder_code(&areas, t, a[r]);
-        x->professional[x->n] = prof >= 0 && role[r] == prof;
-        x->hours[x->n] = h[r];
-        x->n++;
+        int32_t giver = coder_code(&ids, t, g[r]);
+        append(x, giver, coder_code(&ids, t, rc[r]),
+               coder_code(&areas, t, a[r]), prof >= 0 && role[r] == prof, h[r]);
     }
 done:
-    x->nids = ids.n;
-    x->id_text = ids.text;
-    x->nareas = areas.n;
-    x->area_text = areas.text;
-    free(ids.dense);
-    free(areas.dense);
+    keep_codes(x, &ids, &areas);
     return st;
 }
 
@@ -366,22 +380,15 @@ static status load_movements(const exchanges_request *req, exchanges *x,
                          table_field(m, 1), "area_id: missing value");
             continue;
         }
-        x->giver[x->n] = coder_code(&ids, t, acct[a]);
-        x->receiver[x->n] = coder_code(&ids, t, acct[b]);
-        x->area[x->n] = coder_code(&areas, m, area);
-        x->professional[x->n] =
-            req->professional && role >= 0 &&
-            strcmp(table_text(m, role), req->professional) == 0;
-        x->hours[x->n] = amount[b] / 3600; /* seconds to hours */
-        x->n++;
+        int32_t giver = coder_code(&ids, t, acct[a]);
+        append(x, giver, coder_code(&ids, t, acct[b]),
+               coder_code(&areas, m, area),
+               req->professional && role >= 0 &&
+                   strcmp(table_text(m, role), req->professional) == 0,
+               amount[b] / 3600 /* seconds to hours */);
     }
 done:
-    x->nids = ids.n;
-    x->id_text = ids.text;
-    x->nareas = areas.n;
-    x->area_text = areas.text;
-    free(ids.dense);
-    free(areas.dense);
+    keep_codes(x, &ids, &areas);
     free(mv);
     free(member_row);
     return st;
