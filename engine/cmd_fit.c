@@ -5,6 +5,8 @@
  * come with the regression issue and say so.
  */
 #include <getopt.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,18 +38,24 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0}};
 
 static const char usage[] =
-    "Usage: ecometer fit DATA.csv --formula F [--ml] [--name NAME]\n"
-    "                    [--missing NA,-9] [--table coefficients|fit|groups]\n"
+    "Usage: ecometer fit DATA.csv --formula F [--family gaussian|poisson|negbin]\n"
+    "                    [--se classical|hc0|hc1|hc3|cluster:COL] [--ml]\n"
+    "                    [--name NAME] [--missing NA,-9]\n"
+    "                    [--table coefficients|fit|groups]\n"
     "                    [--format table|csv|json] [-o FILE] [-j N]\n"
-    "Fits one model. With random terms — (1 | g), (x | g), or nested\n"
-    "(1 | g1) + (1 | g2) — a Gaussian linear mixed model by REML (--ml: by\n"
-    "maximum likelihood), as lme4::lmer. p-values and 95% intervals of the\n"
-    "coefficients use the normal distribution.\n"
-    "  --formula   y ~ a + b + a:b + factor(x) + log(x) + (1 | g) ...\n"
-    "  --family    gaussian (poisson and negbin come with the regression "
-    "issue)\n"
+    "Fits one model (METHODS.md sections 3, 5 and 6).\n"
+    "Without random terms: OLS by QR (gaussian), or a Poisson or negative\n"
+    "binomial GLM with a log link (theta by maximum likelihood, as\n"
+    "MASS::glm.nb), with classical, heteroskedasticity-robust (HC0, HC1,\n"
+    "HC3) or cluster-robust (CR1) standard errors; OLS p-values and\n"
+    "intervals use the t distribution, GLMs' the normal.\n"
+    "With random terms — (1 | g), (x | g), or nested (1 | g1) + (1 | g2) —\n"
+    "a Gaussian linear mixed model by REML (--ml: maximum likelihood), as\n"
+    "lme4::lmer, with normal p-values and intervals.\n"
+    "  --formula   y ~ a + b + a:b + a*b + factor(x) + log(x) + offset(expr)\n"
+    "              - 1 + (1 | g) ...\n"
     "  --name      the model's name in the tables (default: model)\n"
-    "  --table     coefficients (default), fit, groups\n";
+    "  --table     coefficients (default), fit, groups (mixed models)\n";
 
 static const char *const table_names[] = {"coefficients", "fit", "groups"};
 
@@ -56,7 +64,50 @@ typedef struct {
     char **missing;
     long nmissing;
     int ml;
+    reg_family fam;
+    reg_se se_kind;
+    const char *cluster; /* the column of --se cluster:COLUMN */
 } fit_args;
+
+static const struct {
+    const char *name;
+    reg_family family;
+} families[] = {{"gaussian", FAMILY_GAUSSIAN},
+                {"poisson", FAMILY_POISSON},
+                {"negbin", FAMILY_NEGBIN}};
+
+static const struct {
+    const char *name;
+    reg_se se;
+} se_types[] = {{"classical", SE_CLASSICAL},
+                {"hc0", SE_HC0},
+                {"hc1", SE_HC1},
+                {"hc3", SE_HC3}};
+
+static int family_of(const char *name, reg_family *out)
+{
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        if (strcmp(name, families[i].name) == 0) {
+            *out = families[i].family;
+            return 0;
+        }
+    return -1;
+}
+
+static int se_of(const char *name, reg_se *out, const char **cluster)
+{
+    if (strncmp(name, "cluster:", 8) == 0 && name[8] != '\0') {
+        *out = SE_CLUSTER;
+        *cluster = name + 8;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof se_types / sizeof se_types[0]; i++)
+        if (strcmp(name, se_types[i].name) == 0) {
+            *out = se_types[i].se;
+            return 0;
+        }
+    return -1;
+}
 
 static int parse_args(int argc, char **argv, fit_args *a, cli_common *c,
                       error_buf *err)
@@ -109,21 +160,95 @@ static int parse_args(int argc, char **argv, fit_args *a, cli_common *c,
         err_set(err, ST_EUSAGE, "fit", 0, 0, "--formula is required");
         return -1;
     }
-    if (a->family && strcmp(a->family, "gaussian") != 0) {
+    if (a->family != NULL && family_of(a->family, &a->fam) != 0) {
         err_set(err, ST_EUSAGE, "fit", 0, 0,
-                "--family %s: not built yet in ecometer %s (it comes with "
-                "the regression issue)",
-                a->family, ECOMETER_VERSION);
+                "--family: unknown family '%s' (expected: gaussian, poisson, "
+                "negbin)",
+                a->family);
         return -1;
     }
-    if (a->se && strcmp(a->se, "classical") != 0) {
+    if (a->se != NULL && se_of(a->se, &a->se_kind, &a->cluster) != 0) {
         err_set(err, ST_EUSAGE, "fit", 0, 0,
-                "--se %s: not built yet in ecometer %s for mixed models (it "
-                "comes with the regression issue)",
-                a->se, ECOMETER_VERSION);
+                "--se: unknown type '%s' (expected: classical, hc0, hc1, hc3, "
+                "cluster:COLUMN)",
+                a->se);
         return -1;
     }
     return 0;
+}
+
+/* Dense cluster indices of the design's rows from the cluster column
+ * (text or numbers); -1 marks a missing cluster. */
+static int32_t *cluster_index(const design *d, const table_source *src,
+                              const char *name, size_t *nclusters)
+{
+    design_column col;
+    if (!table_source_lookup((void *)(uintptr_t)src, name, &col))
+        return NULL;
+    int32_t *idx = malloc((d->n ? d->n : 1) * sizeof *idx);
+    double *seen = malloc((d->n ? d->n : 1) * sizeof *seen);
+    size_t k = 0;
+    for (size_t i = 0; idx && seen && i < d->n; i++) {
+        size_t r = d->rows[i];
+        double key = col.num ? col.num[r] : (double)col.code[r];
+        int missing = col.num ? isnan(key) : col.code[r] < 0;
+        idx[i] = -1;
+        if (missing)
+            continue;
+        size_t j = 0; /* linear in clusters: they are few */
+        while (j < k && seen[j] != key)
+            j++;
+        if (j == k)
+            seen[k++] = key;
+        idx[i] = (int32_t)j;
+    }
+    free(seen);
+    *nclusters = k;
+    return idx;
+}
+
+/* A model without random terms: OLS or a GLM (METHODS §5–6). */
+static status fit_fixed(const fit_args *a, const cli_common *c,
+                        const design *d, const table_source *src,
+                        const char *model, mixed_tables *m, error_buf *err)
+{
+    size_t nclusters = 0;
+    int32_t *cluster = NULL;
+    if (a->se_kind == SE_CLUSTER) {
+        cluster = cluster_index(d, src, a->cluster, &nclusters);
+        for (size_t i = 0; cluster && i < d->n; i++)
+            if (cluster[i] < 0) {
+                free(cluster);
+                return err_set(err, ST_EDATA, a->data, 0, 0,
+                               "%s: a row of the model has no cluster",
+                               a->cluster);
+            }
+        if (cluster == NULL)
+            return err_set(err, ST_EDATA, a->data, 0, 0, "no column '%s'",
+                           a->cluster);
+    }
+    int intercept = d->p > 0 && strcmp(d->names[0], "(Intercept)") == 0;
+    reg_input in = {d->n,  d->p,    d->X,       d->y,   d->offset,
+                    intercept, a->fam, a->se_kind, cluster, nclusters};
+    size_t dependent;
+    reg_result *r = reg_fit(&in, err, &dependent);
+    free(cluster);
+    if (r == NULL) {
+        if (dependent < d->p)
+            err_set(err, ST_EDATA, "--formula", 0, 0,
+                    "'%s' is a linear combination of the terms before it; "
+                    "remove it or a term it depends on",
+                    d->names[dependent]);
+        return err->st;
+    }
+    if (r->poisson_fallback && !c->quiet)
+        fprintf(stderr, "ecometer: warning: theta runs off to infinity (no "
+                        "overdispersion); the Poisson fit is reported\n");
+    if (!r->converged && !c->quiet)
+        fprintf(stderr, "ecometer: warning: the fit did not converge\n");
+    int rc = mixed_regression_add(m, model, d, r);
+    reg_result_free(r);
+    return rc ? err_set(err, ST_ENOMEM, "fit", 0, 0, "out of memory") : ST_OK;
 }
 
 static status run_fit(const fit_args *a, const cli_common *c, error_buf *err)
@@ -144,14 +269,20 @@ static status run_fit(const fit_args *a, const cli_common *c, error_buf *err)
         st = ST_EUSAGE;
         goto done;
     }
-    if (f->nrandom == 0) {
+    if (f->nrandom > 0 &&
+        (a->fam != FAMILY_GAUSSIAN || a->se_kind != SE_CLASSICAL)) {
         st = err_set(err, ST_EUSAGE, "fit", 0, 0,
-                     "models without random terms are not built yet in "
-                     "ecometer %s (they come with the regression issue)",
-                     ECOMETER_VERSION);
+                     "mixed models take --family gaussian and --se classical");
         goto done;
     }
     size_t n = mixed_formula_columns(f, &names);
+    if (a->cluster != NULL) { /* the cluster column is read too */
+        const char **more = realloc(names, (n + 1) * sizeof *more);
+        if (more == NULL)
+            goto done;
+        names = more;
+        names[n++] = a->cluster;
+    }
     cols = calloc(n ? n : 1, sizeof *cols);
     if (names == NULL || cols == NULL)
         goto done;
@@ -182,24 +313,36 @@ static status run_fit(const fit_args *a, const cli_common *c, error_buf *err)
                 "ecometer: warning: %zu row(s) with a missing value in a "
                 "variable of the model were dropped\n",
                 d->dropped);
-    size_t inner;
-    r = mixed_fit(d, !a->ml, &inner, err);
-    if (r == NULL) {
-        st = err->st;
+    const char *model = a->name ? a->name : "model";
+    if (mixed_tables_create(&m) != 0)
         goto done;
+    if (f->nrandom == 0) {
+        st = fit_fixed(a, c, d, &src, model, &m, err);
+        if (st != ST_OK)
+            goto done;
+        st = ST_ENOMEM;
+    } else {
+        size_t inner;
+        r = mixed_fit(d, !a->ml, &inner, err);
+        if (r == NULL) {
+            st = err->st;
+            goto done;
+        }
+        if (!r->converged && !c->quiet)
+            fprintf(stderr,
+                    "ecometer: warning: the optimiser did not converge\n");
+        if (mixed_tables_add(&m, model, d, r, inner, !a->ml) != 0)
+            goto done;
     }
-    if (!r->converged && !c->quiet)
-        fprintf(stderr, "ecometer: warning: the optimiser did not converge\n");
-    if (mixed_tables_create(&m) != 0 ||
-        mixed_tables_add(&m, a->name ? a->name : "model", d, r, inner,
-                         !a->ml) != 0)
-        goto done;
     const restab *chosen = pick == 0   ? m.coefficients
                            : pick == 1 ? m.fit
                                        : m.groups;
     st = cli_emit(c, chosen, err);
     if (st == ST_OK && pick == 0 && c->format == FORMAT_TABLE && !c->out)
-        printf("p-values and 95%% intervals: normal approximation\n");
+        printf("p-values and 95%% intervals: %s\n",
+               f->nrandom == 0 && a->fam == FAMILY_GAUSSIAN
+                   ? "t distribution on the residual degrees of freedom"
+                   : "normal approximation");
 done:
     if (st == ST_ENOMEM && err->n == 0)
         err_set(err, ST_ENOMEM, "fit", 0, 0, "out of memory");

@@ -232,7 +232,7 @@ int ecometric_tables_add(ecometric_tables *m, const char *scale,
         else
             snprintf(term, sizeof term, "%s", covariates[j - nitems]);
         rc |= mixed_coefficient_row(m->coefficients, scale, term, f->beta[j],
-                                    f->se[j]);
+                                    f->se[j], 0);
     }
     (void)ncov;
     free(sum);

@@ -25,18 +25,21 @@ restab *mixed_coefficients_create(void)
 }
 
 int mixed_coefficient_row(restab *t, const char *model, const char *term,
-                          double estimate, double se)
+                          double estimate, double se, double df)
 {
-    double z = gsl_cdf_ugaussian_Pinv(0.975), stat = estimate / se;
+    double stat = estimate / se;
+    double q = df > 0 ? gsl_cdf_tdist_Pinv(0.975, df)
+                      : gsl_cdf_ugaussian_Pinv(0.975);
+    double p = df > 0 ? 2 * gsl_cdf_tdist_Q(fabs(stat), df)
+                      : 2 * gsl_cdf_ugaussian_Q(fabs(stat));
     int rc = restab_text(t, model);
     rc |= restab_text(t, term);
     rc |= restab_num(t, estimate);
     rc |= restab_num(t, se);
     rc |= restab_num(t, stat);
-    /* normal p-values and intervals, as the output states */
-    rc |= restab_num(t, 2 * gsl_cdf_ugaussian_Q(fabs(stat)));
-    rc |= restab_num(t, estimate - z * se);
-    rc |= restab_num(t, estimate + z * se);
+    rc |= restab_num(t, p);
+    rc |= restab_num(t, estimate - q * se);
+    rc |= restab_num(t, estimate + q * se);
     return rc ? -1 : 0;
 }
 
@@ -187,6 +190,40 @@ static int fit_bool(restab *t, const char *model, const char *stat, int v)
     return rc;
 }
 
+int mixed_regression_add(mixed_tables *m, const char *model, const design *d,
+                         const reg_result *r)
+{
+    int rc = 0;
+    for (size_t j = 0; j < r->p; j++)
+        rc |= mixed_coefficient_row(m->coefficients, model, d->names[j],
+                                    r->beta[j], r->se[j],
+                                    r->t_dist ? r->df_residual : 0);
+    restab *f = m->fit;
+    const struct {
+        const char *name;
+        double value;
+    } rows[] = {{"n_obs", (double)d->n},
+                {"df_residual", r->df_residual},
+                {"r_squared", r->r_squared},
+                {"adj_r_squared", r->adj_r_squared},
+                {"f_statistic", r->f_statistic},
+                {"sigma", r->sigma},
+                {"log_lik", r->log_lik},
+                {"aic", r->aic},
+                {"bic", r->bic},
+                {"deviance", r->deviance},
+                {"null_deviance", r->null_deviance},
+                {"theta", r->theta},
+                {"theta_se", r->theta_se}};
+    /* the statistics that apply: NaN marks the others */
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (!isnan(rows[i].value))
+            rc |= fit_row(f, model, rows[i].name, rows[i].value);
+    rc |= fit_bool(f, model, "converged", r->converged);
+    rc |= fit_row(f, model, "iterations", (double)r->iterations);
+    return rc ? -1 : 0;
+}
+
 static int group_rows(restab *t, const char *model, const design_random *g,
                       const lmm_result *r, size_t f, size_t term,
                       const char *term_name, double tau00)
@@ -215,7 +252,7 @@ int mixed_tables_add(mixed_tables *m, const char *model, const design *d,
     int rc = 0;
     for (size_t j = 0; j < r->p; j++)
         rc |= mixed_coefficient_row(m->coefficients, model, d->names[j],
-                                    r->beta[j], r->se[j]);
+                                    r->beta[j], r->se[j], 0);
     restab *f = m->fit;
     const design_random *g0 = &d->random[inner];
     const design_random *g1 = r->nfactors == 2 ? &d->random[1 - inner] : NULL;

@@ -11,6 +11,7 @@
 #include "../models/design.h"
 #include "../models/formula.h"
 #include "../models/lmm.h"
+#include "../models/regress.h"
 
 typedef struct {
     restab *coefficients, *fit, *groups;
@@ -19,10 +20,11 @@ typedef struct {
 int mixed_tables_create(mixed_tables *m);
 
 /* An empty coefficients table (SPEC §4's columns), and one row of it:
- * t = estimate/SE, with normal p-value and 95% interval. */
+ * statistic = estimate/SE, with its p-value and 95% interval from the t
+ * distribution with df degrees of freedom, or the normal when df is 0. */
 restab *mixed_coefficients_create(void);
 int mixed_coefficient_row(restab *t, const char *model, const char *term,
-                          double estimate, double se);
+                          double estimate, double se, double df);
 void mixed_tables_free(mixed_tables *m);
 
 /* The columns a formula names, each once (response, terms, offsets,
@@ -48,6 +50,11 @@ int table_source_lookup(void *ctx, const char *name, design_column *out);
  * groups is taken as the inner one). NULL with err set on failure;
  * *inner gets the index (into d->random) of factor 0. */
 lmm_result *mixed_fit(const design *d, int reml, size_t *inner, error_buf *err);
+
+/* Appends a fixed-effects regression's rows (coefficients and model_fit;
+ * t-based p-values for OLS, normal ones for GLMs). */
+int mixed_regression_add(mixed_tables *m, const char *model, const design *d,
+                         const reg_result *r);
 
 /* Appends a fitted model's rows. */
 int mixed_tables_add(mixed_tables *m, const char *model, const design *d,
