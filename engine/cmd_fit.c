@@ -38,7 +38,8 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0}};
 
 static const char usage[] =
-    "Usage: ecometer fit DATA.csv --formula F [--family gaussian|poisson|negbin]\n"
+    "Usage: ecometer fit DATA.csv --formula F [--family "
+    "gaussian|poisson|negbin]\n"
     "                    [--se classical|hc0|hc1|hc3|cluster:COL] [--ml]\n"
     "                    [--name NAME] [--missing NA,-9]\n"
     "                    [--table coefficients|fit|groups]\n"
@@ -208,9 +209,9 @@ static int32_t *cluster_index(const design *d, const table_source *src,
 }
 
 /* A model without random terms: OLS or a GLM (METHODS §5–6). */
-static status fit_fixed(const fit_args *a, const cli_common *c,
-                        const design *d, const table_source *src,
-                        const char *model, mixed_tables *m, error_buf *err)
+static status fit_fixed(const fit_args *a, const cli_common *c, const design *d,
+                        const table_source *src, const char *model,
+                        mixed_tables *m, error_buf *err)
 {
     size_t nclusters = 0;
     int32_t *cluster = NULL;
@@ -228,17 +229,19 @@ static status fit_fixed(const fit_args *a, const cli_common *c,
                            a->cluster);
     }
     int intercept = d->p > 0 && strcmp(d->names[0], "(Intercept)") == 0;
-    reg_input in = {d->n,  d->p,    d->X,       d->y,   d->offset,
+    reg_input in = {d->n,      d->p,   d->X,       d->y,    d->offset,
                     intercept, a->fam, a->se_kind, cluster, nclusters};
     size_t dependent;
     reg_result *r = reg_fit(&in, err, &dependent);
     free(cluster);
     if (r == NULL) {
-        if (dependent < d->p)
+        if (dependent < d->p) {
+            err_clear(err); /* say which term, not just that one is */
             err_set(err, ST_EDATA, "--formula", 0, 0,
                     "'%s' is a linear combination of the terms before it; "
                     "remove it or a term it depends on",
                     d->names[dependent]);
+        }
         return err->st;
     }
     if (r->poisson_fallback && !c->quiet)

@@ -22,10 +22,10 @@ enum { MAX_IRLS = 100, MAX_OUTER = 50 };
 
 typedef struct {
     size_t n, p;
-    double *A;    /* √w X, then its QR */
-    double *tau;  /* QR's Householder coefficients */
-    double *zw;   /* √w z, then residuals */
-    double *B;    /* (X'WX)⁻¹ */
+    double *A;   /* √w X, then its QR */
+    double *tau; /* QR's Householder coefficients */
+    double *zw;  /* √w z, then residuals */
+    double *B;   /* (X'WX)⁻¹ */
 } wls;
 
 static void wls_free(wls *s)
@@ -338,8 +338,7 @@ static void ols_statistics(const reg_input *in, const wls *s,
     r->bic = -2 * r->log_lik + log(N) * (k + 1);
 }
 
-reg_result *reg_fit(const reg_input *in, error_buf *err,
-                    size_t *dependent)
+reg_result *reg_fit(const reg_input *in, error_buf *err, size_t *dependent)
 {
     size_t n = in->n, p = in->p;
     reg_result *r = calloc(1, sizeof *r);
@@ -415,8 +414,8 @@ reg_result *reg_fit(const reg_input *in, error_buf *err,
                     goto singular;
                 r->iterations += its;
                 double t_new = theta_ml(in, mu, &info);
-                double ll = log_lik(in, mu, t_new > 0 ? t_new : t,
-                                    FAMILY_NEGBIN);
+                double ll =
+                    log_lik(in, mu, t_new > 0 ? t_new : t, FAMILY_NEGBIN);
                 double change = fabs(t_new - t) / t +
                                 (outer ? fabs(ll - ll_old) / fabs(ll) : 1);
                 t = t_new;
