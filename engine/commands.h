@@ -14,5 +14,6 @@ int cmd_scale(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_ecometric(int argc, char **argv);
 int cmd_reciprocity(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 
 #endif
