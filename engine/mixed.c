@@ -28,8 +28,8 @@ int mixed_coefficient_row(restab *t, const char *model, const char *term,
                           double estimate, double se, double df)
 {
     double stat = estimate / se;
-    double q = df > 0 ? gsl_cdf_tdist_Pinv(0.975, df)
-                      : gsl_cdf_ugaussian_Pinv(0.975);
+    double q =
+        df > 0 ? gsl_cdf_tdist_Pinv(0.975, df) : gsl_cdf_ugaussian_Pinv(0.975);
     double p = df > 0 ? 2 * gsl_cdf_tdist_Q(fabs(stat), df)
                       : 2 * gsl_cdf_ugaussian_Q(fabs(stat));
     int rc = restab_text(t, model);

@@ -444,12 +444,22 @@ reg_result *reg_fit(const reg_input *in, error_buf *err, size_t *dependent)
         r->aic = -2 * r->log_lik + 2 * k;
         r->bic = -2 * r->log_lik + log((double)n) * k;
         r->df_residual = (double)n - (double)p;
-        /* working residuals (y − μ)/μ with the final weights, for the
-         * sandwich; then the null model for the null deviance */
+        /* (X'WX)⁻¹ at the final μ: IRLS's last solve used the weights of
+         * the step before (as glm's vcov does); one more solve refreshes
+         * it, its β discarded. Then the working residuals (y − μ)/μ for
+         * the sandwich, and the null model for the null deviance. */
+        double *refresh = malloc(p * sizeof *refresh);
         for (size_t i = 0; i < n; i++) {
             w[i] = mu[i] * mu[i] / variance(f, mu[i], theta);
-            z[i] = (in->y[i] - mu[i]) / mu[i];
+            z[i] = log(mu[i]) - offset_of(in, i) + (in->y[i] - mu[i]) / mu[i];
         }
+        s.p = p;
+        int solved = refresh && wls_solve(&s, in->X, z, w, refresh) == 0;
+        free(refresh);
+        if (!solved)
+            goto singular;
+        for (size_t i = 0; i < n; i++)
+            z[i] = (in->y[i] - mu[i]) / mu[i];
         if (covariance(in, &s, z, w, 1, V) != 0)
             goto oom;
         double *nmu = ones; /* reused: the null model's μ */

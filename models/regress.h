@@ -18,7 +18,7 @@ typedef enum { SE_CLASSICAL, SE_HC0, SE_HC1, SE_HC3, SE_CLUSTER } reg_se;
 
 typedef struct {
     size_t n, p;
-    const double *X;      /* n × p, row-major */
+    const double *X; /* n × p, row-major */
     const double *y;
     const double *offset; /* or NULL */
     int intercept;        /* X's first column is the intercept */
@@ -31,7 +31,7 @@ typedef struct {
 typedef struct {
     size_t p;
     double *beta, *se;
-    int t_dist;         /* p-values and intervals from t(df_residual) */
+    int t_dist; /* p-values and intervals from t(df_residual) */
     double df_residual;
     double r_squared, adj_r_squared, f_statistic, sigma; /* OLS; else NaN */
     double log_lik, aic, bic;
