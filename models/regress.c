@@ -396,7 +396,7 @@ reg_result *reg_fit(const reg_input *in, error_buf *err, size_t *dependent)
                 goto fail;
             }
         reg_family f = FAMILY_POISSON;
-        double theta = INFINITY, info = 0;
+        double theta = (double)INFINITY, info = 0;
         for (size_t i = 0; i < n; i++)
             mu[i] = in->y[i] + 0.1; /* glm's start for Poisson */
         int conv;
