@@ -15,5 +15,6 @@ int cmd_fit(int argc, char **argv);
 int cmd_ecometric(int argc, char **argv);
 int cmd_reciprocity(int argc, char **argv);
 int cmd_index(int argc, char **argv);
+int cmd_mediate(int argc, char **argv);
 
 #endif

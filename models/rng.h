@@ -20,7 +20,8 @@
 enum {
     RNG_TAG_AREAS = 1,       /* simulate: the area-level draws */
     RNG_TAG_RESPONDENTS = 2, /* simulate: one stream per (wave, area) */
-    RNG_TAG_EXCHANGES = 3    /* simulate: one stream per area */
+    RNG_TAG_EXCHANGES = 3,   /* simulate: one stream per area */
+    RNG_TAG_BOOTSTRAP = 4    /* mediation: one stream per replicate */
 };
 
 /* The 32-bit seed of a stream (documented above). */
