@@ -16,5 +16,6 @@ int cmd_ecometric(int argc, char **argv);
 int cmd_reciprocity(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_mediate(int argc, char **argv);
+int cmd_did(int argc, char **argv);
 
 #endif
