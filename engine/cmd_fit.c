@@ -178,33 +178,62 @@ static int parse_args(int argc, char **argv, fit_args *a, cli_common *c,
     return 0;
 }
 
+static int by_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
 /* Dense cluster indices of the design's rows from the cluster column
- * (text or numbers); -1 marks a missing cluster. */
+ * (text: through its codes; numbers: through their sorted distinct
+ * values); -1 marks a missing cluster. */
 static int32_t *cluster_index(const design *d, const table_source *src,
                               const char *name, size_t *nclusters)
 {
     design_column col;
     if (!table_source_lookup((void *)(uintptr_t)src, name, &col))
         return NULL;
-    int32_t *idx = malloc((d->n ? d->n : 1) * sizeof *idx);
-    double *seen = malloc((d->n ? d->n : 1) * sizeof *seen);
-    size_t k = 0;
-    for (size_t i = 0; idx && seen && i < d->n; i++) {
-        size_t r = d->rows[i];
-        double key = col.num ? col.num[r] : (double)col.code[r];
-        int missing = col.num ? isnan(key) : col.code[r] < 0;
-        idx[i] = -1;
-        if (missing)
-            continue;
-        size_t j = 0; /* linear in clusters: they are few */
-        while (j < k && seen[j] != key)
-            j++;
-        if (j == k)
-            seen[k++] = key;
-        idx[i] = (int32_t)j;
+    size_t n = d->n, k = 0;
+    int32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    size_t cap = col.num ? n : col.ncodes;
+    double *values = malloc((cap ? cap : 1) * sizeof *values);
+    int32_t *slot = malloc((cap ? cap : 1) * sizeof *slot);
+    if (idx == NULL || values == NULL || slot == NULL) {
+        free(idx);
+        idx = NULL;
+        goto done;
     }
-    free(seen);
+    if (col.num != NULL) {
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(col.num[d->rows[i]]))
+                values[k++] = col.num[d->rows[i]];
+        qsort(values, k, sizeof *values, by_double);
+        size_t distinct = 0;
+        for (size_t i = 0; i < k; i++)
+            if (distinct == 0 || values[i] != values[distinct - 1])
+                values[distinct++] = values[i];
+        k = distinct;
+        for (size_t i = 0; i < n; i++) {
+            double v = col.num[d->rows[i]];
+            const double *hit =
+                isnan(v) ? NULL
+                         : bsearch(&v, values, k, sizeof *values, by_double);
+            idx[i] = hit ? (int32_t)(hit - values) : -1;
+        }
+    } else {
+        for (size_t c = 0; c < col.ncodes; c++)
+            slot[c] = -1;
+        for (size_t i = 0; i < n; i++) {
+            int32_t c = col.code[d->rows[i]];
+            if (c >= 0 && slot[c] < 0)
+                slot[c] = (int32_t)k++;
+            idx[i] = c >= 0 ? slot[c] : -1;
+        }
+    }
     *nclusters = k;
+done:
+    free(values);
+    free(slot);
     return idx;
 }
 
