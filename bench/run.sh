@@ -9,6 +9,7 @@
 #  3. the mixed models alone: the ecometric model on the national survey
 #     and a two-level model on a million generated rows, at -j 1 and -j 2;
 #  4. the reciprocity indices alone on the national exchanges (5 million);
+#     and the regressions of the regression issue, as whole commands;
 #  5. lme4 on the demo survey's ecometric model beside ecometer, when R
 #     and lme4 are installed.
 # Figures come from this machine at this moment; report medians and ratios.
@@ -80,6 +81,21 @@ for j in 1 2; do
     read -r secs n areas ids load peak < <(OMP_NUM_THREADS=$j "$root/build/bench/recipbench" "$national/exchanges.csv" 3)
     printf -- '-j %s: %s s for %s exchanges in %s areas (%s ids; loading took %s s); peak RSS %s MB\n' \
         "$j" "$secs" "$n" "$areas" "$ids" "$load" "$peak"
+done
+
+echo
+echo "== regressions on the national study (whole commands, CSV reading included; median of 3)"
+areas="$national/areas.csv"
+median3() { # prints the median wall seconds of three runs of "$@"
+    for i in 1 2 3; do
+        { /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1
+    done | sort -n | sed -n 2p
+}
+for j in 1 2; do
+    nb=$(median3 "$bin" fit "$areas" --formula "violent_crimes ~ poverty + unemployment + public_assist + female_head + immigrant + owner_occ + offset(log(population))" --family negbin --quiet -j "$j")
+    med=$(median3 "$bin" mediate "$areas" --x poverty --m owner_occ --y violent_crimes --bootstrap 2000 -j "$j")
+    ols=$(median3 "$bin" fit "$survey" --formula "coh1 ~ age + female + owner + years_resident" --se cluster:area_id --missing NA --quiet -j "$j")
+    printf -- '-j %s: NB2, 6 predictors, 35,672 areas: %s s; mediation, 2,000 bootstrap replicates: %s s; OLS with CR1 by area on the survey (about a million rows): %s s\n' "$j" "$nb" "$med" "$ols"
 done
 
 demo="$root/datasets/demo/survey.csv"

@@ -267,6 +267,12 @@ static size_t irls(const reg_input *in, const double *X, size_t p, wls *s,
 /* θ by Newton on its profile score (MASS::theta.ml), run to convergence;
  * *info gets the information at the answer. Returns a negative value
  * when θ runs off (no overdispersion). */
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static double theta_ml(const reg_input *in, const double *mu, double *info)
 {
     size_t n = in->n;
@@ -276,24 +282,49 @@ static double theta_ml(const reg_input *in, const double *mu, double *info)
         t += d * d;
     }
     t = (double)n / t;
+    /* The digamma terms depend on y alone: counts repeat, so they are
+     * summed over the distinct values, each times its frequency. */
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    double *freq = malloc((n ? n : 1) * sizeof *freq);
+    if (v == NULL || freq == NULL) {
+        free(v);
+        free(freq);
+        return -1;
+    }
+    memcpy(v, in->y, n * sizeof *v);
+    qsort(v, n, sizeof *v, by_value);
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (nv == 0 || v[i] != v[nv - 1]) {
+            v[nv] = v[i];
+            freq[nv++] = 0;
+        }
+        freq[nv - 1] += 1;
+    }
     for (int it = 0; it < 100; it++) {
         double score = 0, inf = 0;
         t = fabs(t);
+        for (size_t j = 0; j < nv; j++) {
+            score += freq[j] * (gsl_sf_psi(t + v[j]) - gsl_sf_psi(t));
+            inf += freq[j] * (gsl_sf_psi_1(t) - gsl_sf_psi_1(t + v[j]));
+        }
         for (size_t i = 0; i < n; i++) {
             double y = in->y[i], m = mu[i];
-            score += gsl_sf_psi(t + y) - gsl_sf_psi(t) + log(t) + 1 -
-                     log(t + m) - (y + t) / (m + t);
-            inf += -gsl_sf_psi_1(t + y) + gsl_sf_psi_1(t) - 1 / t +
-                   2 / (m + t) - (y + t) / ((m + t) * (m + t));
+            score += log(t) + 1 - log(t + m) - (y + t) / (m + t);
+            inf += -1 / t + 2 / (m + t) - (y + t) / ((m + t) * (m + t));
         }
         *info = inf;
         double del = score / inf;
         t += del;
-        if (!isfinite(t) || t > 1e8)
-            return -1;
+        if (!isfinite(t) || t > 1e8) {
+            t = -1;
+            break;
+        }
         if (fabs(del) < 1e-12 * fabs(t))
             break;
     }
+    free(v);
+    free(freq);
     return t;
 }
 
