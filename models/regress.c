@@ -316,7 +316,7 @@ static double theta_ml(const reg_input *in, const double *mu, double *info)
         *info = inf;
         double del = score / inf;
         t += del;
-        if (!isfinite(t) || t > 1e8) {
+        if (!isfinite(t) || t > 1e6) { /* no overdispersion left */
             t = -1;
             break;
         }
