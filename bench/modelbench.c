@@ -4,7 +4,8 @@
  *   1. the ecometric model (efficacy: ten items, four covariates) on a
  *      survey file, after loading it;
  *   2. a two-level random-intercept model, y ~ x + (1 | g), on ROWS rows
- *      in GROUPS groups generated in memory.
+ *      in GROUPS groups generated in memory;
+ *   3. OLS of the same y on x with cluster-robust (CR1) errors by group.
  * Prints the median of REPEAT fits and the peak RSS of the process.
  * Usage: modelbench SURVEY.csv ROWS GROUPS REPEAT
  */
@@ -19,6 +20,7 @@
 #include "../io/table.h"
 #include "../models/ecometric.h"
 #include "../models/lmm.h"
+#include "../models/regress.h"
 #include "../models/rng.h"
 
 static int by_value(const void *a, const void *b)
@@ -135,6 +137,18 @@ int main(int argc, char **argv)
         lmm_result_free(f);
     }
     printf("twolevel %.3f %zu %zu\n", median(times, repeat), rows, groups);
+    reg_input ols = {rows,       2, X,     y, NULL, 1, FAMILY_GAUSSIAN,
+                     SE_CLUSTER, g, groups};
+    for (int i = 0; i < repeat; i++) {
+        size_t dependent;
+        double t0 = omp_get_wtime();
+        reg_result *f = reg_fit(&ols, err, &dependent);
+        times[i] = omp_get_wtime() - t0;
+        if (f == NULL)
+            return 1;
+        reg_result_free(f);
+    }
+    printf("ols_cluster %.3f %zu %zu\n", median(times, repeat), rows, groups);
     printf("peak_mb %ld\n", peak_mb());
     free(X);
     free(y);

@@ -69,9 +69,10 @@ for j in 1 2; do
     out=$(OMP_NUM_THREADS=$j "$root/build/bench/modelbench" "$survey" 1000000 35672 3)
     eco=$(printf '%s\n' "$out" | awk '/^ecometric/ { printf "%s s (%d respondents, %d answers, %d areas)", $2, $3, $4, $5 }')
     two=$(printf '%s\n' "$out" | awk '/^twolevel/ { printf "%s s (%d rows, %d groups)", $2, $3, $4 }')
+    ols=$(printf '%s\n' "$out" | awk '/^ols_cluster/ { printf "%s s", $2 }')
     peak=$(printf '%s\n' "$out" | awk '/^peak_mb/ { print $2 }')
-    printf -- '-j %s: ecometric model %s; two-level y ~ x + (1|g) %s; peak RSS %s MB\n' \
-        "$j" "$eco" "$two" "$peak"
+    printf -- '-j %s: ecometric model %s; two-level y ~ x + (1|g) %s; OLS y ~ x with CR1 by group, same rows, %s; peak RSS %s MB\n' \
+        "$j" "$eco" "$two" "$ols" "$peak"
 done
 
 echo
@@ -88,7 +89,8 @@ echo "== regressions on the national study (whole commands, CSV reading included
 areas="$national/areas.csv"
 median3() { # prints the median wall seconds of three runs of "$@"
     for i in 1 2 3; do
-        { /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1
+        /usr/bin/time -f '%e' -o "$cache/time.txt" "$@" >/dev/null 2>&1
+        cat "$cache/time.txt"
     done | sort -n | sed -n 2p
 }
 for j in 1 2; do
