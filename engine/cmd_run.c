@@ -19,6 +19,7 @@
 
 #include "../io/hash.h"
 #include "../io/study.h"
+#include "areastage.h"
 #include "cli.h"
 #include "commands.h"
 #include "inputs.h"
@@ -45,15 +46,22 @@ static const char demo_usage[] =
     "(default: out/demo).\n";
 
 /* Sections whose stages are not built yet in this version. */
-static const char *const pending_sections[] = {
-    "derive",  "index",   "model",    "mediation",
-    "compare", "spatial", "evaluate", "report"};
+static const char *const pending_sections[] = {"compare", "spatial", "evaluate",
+                                               "report"};
 
 enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
     "load",    "scales",  "ecometric", "exchanges", "models",
     "compare", "spatial", "figures",   "report",    "total"};
-enum { T_LOAD, T_SCALES, T_ECOMETRIC, T_EXCHANGES, T_REPORT = 8, T_TOTAL = 9 };
+enum {
+    T_LOAD,
+    T_SCALES,
+    T_ECOMETRIC,
+    T_EXCHANGES,
+    T_MODELS,
+    T_REPORT = 8,
+    T_TOTAL = 9
+};
 
 typedef struct {
     char code[48];
@@ -122,6 +130,7 @@ typedef struct {
     ecometric_result **ecometric; /* per scale */
     exchanges *x;                 /* [exchanges], or NULL */
     recip_result *recip;
+    area_stage_tables area; /* [derive] [index] [model] [mediation] */
     outdir *od;
     error_buf *err;
 } run_ctx;
@@ -375,6 +384,23 @@ static status write_exchange_tables(run_ctx *r)
     return st;
 }
 
+static status write_area_tables(run_ctx *r)
+{
+    const struct {
+        const char *rel;
+        const restab *t;
+    } tables[] = {{"tables/indices.csv", r->area.indices},
+                  {"tables/loadings.csv", r->area.loadings},
+                  {"tables/coefficients.csv", r->area.coefficients},
+                  {"tables/model_fit.csv", r->area.fit},
+                  {"tables/mediation.csv", r->area.mediation}};
+    status st = ST_OK;
+    for (size_t i = 0; st == ST_OK && i < sizeof tables / sizeof *tables; i++)
+        if (tables[i].t != NULL)
+            st = write_table(r, tables[i].rel, tables[i].t);
+    return st;
+}
+
 static json_t *number_or_null(double v)
 {
     return isnan(v) ? json_null() : json_real(v);
@@ -584,11 +610,26 @@ static status run_pipeline(run_ctx *r)
         return st;
     if ((st = stage_done(r, T_EXCHANGES, &t)) != ST_OK)
         return st;
+    if (area_stage_wanted(r->s) && r->in.survey != NULL) {
+        area_stage_input ai = {r->s,
+                               r->in.area_ids,
+                               r->in.nareas,
+                               (const scale_result *const *)r->results,
+                               (const ecometric_result *const *)r->ecometric,
+                               r->x,
+                               r->recip,
+                               r->seed};
+        if ((st = area_stage_run(&ai, &r->area, r->err)) != ST_OK)
+            return st;
+    }
+    if ((st = stage_done(r, T_MODELS, &t)) != ST_OK)
+        return st;
     r->od = outdir_begin(r->c.out, r->err);
     if (r->od == NULL)
         return r->err->st;
     if ((st = write_scale_tables(r)) != ST_OK ||
         (st = write_exchange_tables(r)) != ST_OK ||
+        (st = write_area_tables(r)) != ST_OK ||
         (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;
@@ -696,6 +737,7 @@ static int run_main(int argc, char **argv, int demo)
     free(r.ecometric);
     recip_result_free(r.recip);
     exchanges_free(r.x);
+    area_stage_free(&r.area);
     free(r.cols);
     if (r.in.survey != NULL)
         wave_data_free(&r.w, r.in.nitems);

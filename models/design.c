@@ -113,6 +113,14 @@ static void eval(builder *b, const expr *e, double *out)
     free(tmp);
 }
 
+int design_eval(const expr *e, size_t n, design_lookup lookup, void *ctx,
+                const char *where, double *out, error_buf *err)
+{
+    builder b = {NULL, n, lookup, ctx, where, err, 0};
+    eval(&b, e, out);
+    return b.failed ? -1 : 0;
+}
+
 static int cmp_text(const void *a, const void *b, void *ctx)
 {
     const char *const *text = ctx;

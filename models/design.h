@@ -64,4 +64,10 @@ design *design_build(const formula *f, size_t n, design_lookup lookup,
 
 void design_free(design *d);
 
+/* Evaluates an arithmetic expression ([derive]) over n rows into out
+ * (NaN where an input is missing). Returns 0, or -1 with err set naming
+ * `where` (an unknown column, a text column). */
+int design_eval(const expr *e, size_t n, design_lookup lookup, void *ctx,
+                const char *where, double *out, error_buf *err);
+
 #endif

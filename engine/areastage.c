@@ -1,0 +1,564 @@
+/*
+ * areastage.c — [derive], [index], [model] and [mediation] in `run`
+ * (see areastage.h).
+ */
+#include "areastage.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../models/formula.h"
+#include "../models/mediate.h"
+#include "../models/pca.h"
+#include "../models/regress.h"
+#include "frame.h"
+#include "mixed.h"
+
+static const char *const recip_names[] = {"members",
+                                          "professionals",
+                                          "givers",
+                                          "receivers",
+                                          "reciprocators",
+                                          "exchanges",
+                                          "hours",
+                                          "member_hours",
+                                          "professional_hours",
+                                          "hours_per_member",
+                                          "share_givers",
+                                          "share_reciprocators",
+                                          "mutual_dyads",
+                                          "dyadic_reciprocity",
+                                          "gini_hours",
+                                          "peer_hours_share",
+                                          "catalyst_ratio",
+                                          "largest_component_share"};
+enum { NRECIP = sizeof recip_names / sizeof recip_names[0] };
+
+static double recip_value(const recip_area *a, size_t i)
+{
+    const double v[NRECIP] = {(double)a->members,
+                              (double)a->professionals,
+                              (double)a->givers,
+                              (double)a->receivers,
+                              (double)a->reciprocators,
+                              (double)a->exchanges,
+                              a->hours,
+                              a->member_hours,
+                              a->professional_hours,
+                              a->hours_per_member,
+                              a->share_givers,
+                              a->share_reciprocators,
+                              (double)a->mutual_dyads,
+                              a->dyadic_reciprocity,
+                              a->gini_hours,
+                              a->peer_hours_share,
+                              a->catalyst_ratio,
+                              a->largest_component_share};
+    return v[i];
+}
+
+int area_stage_wanted(const study *s)
+{
+    return study_find(s, "derive", NULL) || study_find(s, "index", NULL) ||
+           study_find(s, "model", NULL) || study_find(s, "mediation", NULL);
+}
+
+void area_stage_free(area_stage_tables *t)
+{
+    restab_free(t->indices);
+    restab_free(t->loadings);
+    restab_free(t->coefficients);
+    restab_free(t->fit);
+    restab_free(t->mediation);
+    memset(t, 0, sizeof *t);
+}
+
+/* Names the stages read, each once. */
+typedef struct {
+    const char **v;
+    size_t n, cap;
+} names;
+
+static void want(const char *name, void *ctx)
+{
+    names *l = ctx;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], name) == 0)
+            return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 32;
+        const char **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = name;
+}
+
+/* Whether a name is made by a stage rather than read from the areas. */
+static int produced(const area_stage_input *in, const char *name)
+{
+    const study *s = in->s;
+    for (size_t i = 0; i < s->nscales; i++) {
+        size_t k = strlen(s->scales[i].name);
+        if (strcmp(name, s->scales[i].name) == 0 ||
+            (strncmp(name, s->scales[i].name, k) == 0 &&
+             strcmp(name + k, "_raw") == 0))
+            return 1;
+    }
+    for (size_t i = 0; in->recip && i < NRECIP; i++)
+        if (strcmp(name, recip_names[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < s->nsections; i++) {
+        const study_section *sec = &s->sections[i];
+        if (strcmp(sec->kind, "index") == 0 && strcmp(sec->name, name) == 0)
+            return 1;
+        if (strcmp(sec->kind, "derive") == 0)
+            for (size_t j = 0; j < sec->nentries; j++)
+                if (strcmp(sec->entries[j].key, name) == 0)
+                    return 1;
+    }
+    return 0;
+}
+
+static void list_names(const char *value, names *l, char ***keep, size_t *nkeep)
+{
+    char **items;
+    long n = study_split_list(value, &items);
+    for (long i = 0; i < n; i++) {
+        char **k = realloc(*keep, (*nkeep + 1) * sizeof *k);
+        if (k == NULL)
+            break;
+        *keep = k;
+        (*keep)[(*nkeep)++] = items[i];
+        want(items[i], l);
+    }
+    free(items);
+}
+
+static status load_areas(const area_stage_input *in, frame *f, table **t,
+                         char ***keep, size_t *nkeep, error_buf *err)
+{
+    const study *s = in->s;
+    names l = {NULL, 0, 0};
+    want(s->areas_area, &l);
+    for (size_t i = 0; i < s->nsections; i++) {
+        const study_section *sec = &s->sections[i];
+        if (strcmp(sec->kind, "derive") == 0) {
+            for (size_t j = 0; j < sec->nentries; j++) {
+                expr *e = expr_parse(sec->entries[j].value, "[derive]", NULL);
+                /* the parsed names live in e: keep copies of them */
+                names tmp = {NULL, 0, 0};
+                expr_names(e, want, &tmp);
+                for (size_t k = 0; k < tmp.n; k++) {
+                    char **kk = realloc(*keep, (*nkeep + 1) * sizeof *kk);
+                    if (kk == NULL)
+                        break;
+                    *keep = kk;
+                    (*keep)[(*nkeep)++] = strdup(tmp.v[k]);
+                }
+                free(tmp.v);
+                expr_free(e);
+            }
+        } else if (strcmp(sec->kind, "index") == 0) {
+            list_names(study_get(sec, "from"), &l, keep, nkeep);
+        } else if (strcmp(sec->kind, "mediation") == 0) {
+            want(study_get(sec, "x"), &l);
+            want(study_get(sec, "m"), &l);
+            want(study_get(sec, "y"), &l);
+            if (study_get(sec, "covariates"))
+                list_names(study_get(sec, "covariates"), &l, keep, nkeep);
+        } else if (strcmp(sec->kind, "model") == 0) {
+            formula *fm =
+                formula_parse(study_get(sec, "formula"), "[model]", NULL);
+            if (fm != NULL) {
+                const char **cols;
+                size_t nc = mixed_formula_columns(fm, &cols);
+                for (size_t k = 0; k < nc; k++) {
+                    char **kk = realloc(*keep, (*nkeep + 1) * sizeof *kk);
+                    if (kk == NULL)
+                        break;
+                    *keep = kk;
+                    (*keep)[(*nkeep)++] = strdup(cols[k]);
+                }
+                free(cols);
+                formula_free(fm);
+            }
+        }
+    }
+    /* the names kept alive above, now all in `keep` */
+    for (size_t k = 0; k < *nkeep; k++)
+        want((*keep)[k], &l);
+    col_spec *cols = calloc(l.n ? l.n : 1, sizeof *cols);
+    const char **req = calloc(l.n ? l.n : 1, sizeof *req);
+    size_t nreq = 0;
+    status st = ST_OK;
+    if (cols == NULL || req == NULL) {
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < l.n; i++)
+        if (i == 0 || !produced(in, l.v[i])) {
+            req[nreq] = l.v[i];
+            cols[nreq] = (col_spec){
+                l.v[i], i == 0 ? COL_TEXT : COL_AUTO, i > 0, 0, 0, 0};
+            nreq++;
+        }
+    table_request tr = {s->areas_file,
+                        study_get(study_find(s, "areas", NULL), "file"),
+                        cols,
+                        nreq,
+                        NULL,
+                        0,
+                        0};
+    *t = table_load(&tr, err);
+    if (*t == NULL) {
+        st = err->st;
+        goto done;
+    }
+    if (frame_add_table(f, *t, req, nreq) != 0)
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+done:
+    free(cols);
+    free(req);
+    free(l.v);
+    return st;
+}
+
+static int add_scales_and_recip(const area_stage_input *in, frame *f)
+{
+    size_t K = in->nareas;
+    double *v = malloc((K ? K : 1) * sizeof *v);
+    char name[256];
+    int rc = v ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < in->s->nscales; i++) {
+        const ecometric_result *e = in->ecometric[i];
+        rc |= frame_add(f, in->s->scales[i].name, e->score);
+        for (size_t a = 0; a < K; a++)
+            v[a] = in->scales[i]->groups ? in->scales[i]->groups[a].raw_mean
+                                         : (double)NAN;
+        snprintf(name, sizeof name, "%s_raw", in->s->scales[i].name);
+        rc |= frame_add(f, name, v);
+    }
+    if (in->recip != NULL && rc == 0) {
+        /* each exchange area's row in the frame */
+        int32_t *row =
+            malloc((in->recip->nareas ? in->recip->nareas : 1) * sizeof *row);
+        rc = row ? 0 : -1;
+        for (size_t k = 0; row && k < in->recip->nareas; k++) {
+            row[k] = -1;
+            const char *id = exchanges_area_id(in->x, (int32_t)k);
+            for (size_t lo = 0, hi = K; lo < hi;) {
+                size_t mid = (lo + hi) / 2;
+                int c = strcmp(id, in->area_ids[mid]);
+                if (c == 0) {
+                    row[k] = (int32_t)mid;
+                    break;
+                }
+                if (c < 0)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+        }
+        for (size_t i = 0; rc == 0 && i < NRECIP; i++) {
+            for (size_t a = 0; a < K; a++)
+                v[a] = (double)NAN;
+            for (size_t k = 0; k < in->recip->nareas; k++)
+                if (row[k] >= 0 && in->recip->areas[k].exchanges > 0)
+                    v[row[k]] = recip_value(&in->recip->areas[k], i);
+            rc |= frame_add(f, recip_names[i], v);
+        }
+        free(row);
+    }
+    free(v);
+    return rc;
+}
+
+static const char *const idx_cols[] = {"area_id", "index", "value"};
+static const char *const load_cols[] = {"index", "component", "variable",
+                                        "loading", "eigenvalue"};
+static const char *const med_cols[] = {"x",
+                                       "m",
+                                       "y",
+                                       "a",
+                                       "b",
+                                       "indirect",
+                                       "sobel_se",
+                                       "sobel_z",
+                                       "ci_low",
+                                       "ci_high",
+                                       "direct",
+                                       "total",
+                                       "proportion_mediated",
+                                       "bootstrap"};
+
+static status derive_and_index(const area_stage_input *in, frame *f,
+                               area_stage_tables *out, error_buf *err)
+{
+    const study *s = in->s;
+    size_t K = in->nareas;
+    double *v = malloc((K ? K : 1) * sizeof *v);
+    char where[512];
+    status st =
+        v ? ST_OK : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; st == ST_OK && i < s->nsections; i++) {
+        const study_section *sec = &s->sections[i];
+        if (strcmp(sec->kind, "derive") == 0) {
+            for (size_t j = 0; st == ST_OK && j < sec->nentries; j++) {
+                const study_entry *e = &sec->entries[j];
+                snprintf(where, sizeof where, "%s:%zu: [derive] %s", s->path,
+                         e->line, e->key);
+                expr *x = expr_parse(e->value, where, err);
+                if (x == NULL ||
+                    design_eval(x, K, frame_lookup, f, where, v, err) != 0 ||
+                    frame_add(f, e->key, v) != 0)
+                    st = err->st != ST_OK ? err->st : ST_ENOMEM;
+                expr_free(x);
+            }
+        } else if (strcmp(sec->kind, "index") == 0) {
+            char **from;
+            long k = study_split_list(study_get(sec, "from"), &from);
+            const double **cols = calloc(k > 0 ? (size_t)k : 1, sizeof *cols);
+            for (long c = 0; cols && c < k && st == ST_OK; c++)
+                if ((cols[c] = frame_numbers(f, from[c])) == NULL)
+                    st = err_set(err, ST_EDATA, s->path, sec->line, 0,
+                                 "[index %s] from: '%s' is not a numeric "
+                                 "area variable",
+                                 sec->name, from[c]);
+            pca_result *p = NULL;
+            if (st == ST_OK && cols != NULL) {
+                pca_input pi = {K, (size_t)k, cols};
+                p = pca_compute(&pi, err);
+                st = p ? ST_OK : err->st;
+            }
+            if (p != NULL) {
+                if (!out->indices)
+                    out->indices = restab_create(idx_cols, 3);
+                if (!out->loadings)
+                    out->loadings = restab_create(load_cols, 5);
+                int rc = frame_add(f, sec->name, p->index) || !out->indices ||
+                         !out->loadings;
+                for (size_t a = 0; rc == 0 && a < K; a++) {
+                    rc |= restab_text(out->indices, in->area_ids[a]);
+                    rc |= restab_text(out->indices, sec->name);
+                    rc |= restab_num(out->indices, p->index[a]);
+                }
+                char comp[32];
+                for (size_t c = 0; rc == 0 && c < (size_t)k; c++)
+                    for (size_t vv = 0; vv < (size_t)k; vv++) {
+                        snprintf(comp, sizeof comp, "PC%zu", c + 1);
+                        rc |= restab_text(out->loadings, sec->name);
+                        rc |= restab_text(out->loadings, comp);
+                        rc |= restab_text(out->loadings, from[vv]);
+                        rc |= restab_num(out->loadings,
+                                         p->loading[c * (size_t)k + vv]);
+                        rc |= restab_num(out->loadings, p->eigenvalue[c]);
+                    }
+                if (rc)
+                    st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            }
+            pca_result_free(p);
+            free(cols);
+            study_list_free(from, k > 0 ? (size_t)k : 0);
+        }
+    }
+    free(v);
+    return st;
+}
+
+static reg_family family_of(const char *name)
+{
+    if (name && strcmp(name, "poisson") == 0)
+        return FAMILY_POISSON;
+    if (name && strcmp(name, "negbin") == 0)
+        return FAMILY_NEGBIN;
+    return FAMILY_GAUSSIAN;
+}
+
+static status fit_models(const area_stage_input *in, frame *f,
+                         area_stage_tables *out, error_buf *err)
+{
+    const study *s = in->s;
+    mixed_tables m = {0};
+    status st = ST_OK;
+    char where[512];
+    for (size_t i = 0; st == ST_OK && i < s->nsections; i++) {
+        const study_section *sec = &s->sections[i];
+        if (strcmp(sec->kind, "model") != 0)
+            continue;
+        const char *data = study_get(sec, "data"), *se = study_get(sec, "se");
+        snprintf(where, sizeof where, "%s:%zu: [model %s] formula", s->path,
+                 sec->line, sec->name);
+        if (data && strcmp(data, "areas") != 0) {
+            st = err_set(err, ST_EUSAGE, s->path, sec->line, 0,
+                         "[model %s] data: only areas is built yet", sec->name);
+            break;
+        }
+        if (!m.coefficients && mixed_tables_create(&m) != 0) {
+            st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        formula *fm = formula_parse(study_get(sec, "formula"), where, err);
+        design *d =
+            fm ? design_build(fm, in->nareas, frame_lookup, f, where, err)
+               : NULL;
+        if (d == NULL) {
+            st = err->st;
+            formula_free(fm);
+            break;
+        }
+        reg_se kind = SE_CLASSICAL;
+        const char *cluster = NULL;
+        if (se && strncmp(se, "cluster:", 8) == 0) {
+            kind = SE_CLUSTER;
+            cluster = se + 8;
+        } else if (se && strcmp(se, "hc0") == 0) {
+            kind = SE_HC0;
+        } else if (se && strcmp(se, "hc1") == 0) {
+            kind = SE_HC1;
+        } else if (se && strcmp(se, "hc3") == 0) {
+            kind = SE_HC3;
+        }
+        int32_t *cl = NULL;
+        size_t ncl = 0;
+        if (cluster != NULL) { /* clusters from a text or numeric column */
+            design_column c;
+            cl = malloc((d->n ? d->n : 1) * sizeof *cl);
+            if (cl && frame_lookup(f, cluster, &c) && c.code) {
+                int32_t *slot =
+                    malloc((c.ncodes ? c.ncodes : 1) * sizeof *slot);
+                for (size_t k = 0; slot && k < c.ncodes; k++)
+                    slot[k] = -1;
+                for (size_t r = 0; slot && r < d->n; r++) {
+                    int32_t code = c.code[d->rows[r]];
+                    if (code >= 0 && slot[code] < 0)
+                        slot[code] = (int32_t)ncl++;
+                    cl[r] = code >= 0 ? slot[code] : 0;
+                }
+                free(slot);
+            } else {
+                st = err_set(err, ST_EUSAGE, s->path, sec->line, 0,
+                             "[model %s] se: cluster '%s' must be a text area "
+                             "variable",
+                             sec->name, cluster);
+            }
+        }
+        if (st == ST_OK) {
+            int intercept = d->p > 0 && strcmp(d->names[0], "(Intercept)") == 0;
+            reg_input ri = {d->n,
+                            d->p,
+                            d->X,
+                            d->y,
+                            d->offset,
+                            intercept,
+                            family_of(study_get(sec, "family")),
+                            kind,
+                            cl,
+                            ncl};
+            size_t dep;
+            reg_result *r = reg_fit(&ri, err, &dep);
+            if (r == NULL)
+                st = err->st;
+            else if (mixed_regression_add(&m, sec->name, d, r) != 0)
+                st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            reg_result_free(r);
+        }
+        free(cl);
+        design_free(d);
+        formula_free(fm);
+    }
+    out->coefficients = m.coefficients;
+    out->fit = m.fit;
+    restab_free(m.groups);
+    return st;
+}
+
+static status run_mediation(const area_stage_input *in, frame *f,
+                            area_stage_tables *out, error_buf *err)
+{
+    const study_section *sec = study_find(in->s, "mediation", NULL);
+    if (sec == NULL)
+        return ST_OK;
+    const char *xs = study_get(sec, "x"), *ms = study_get(sec, "m"),
+               *ys = study_get(sec, "y"), *boot = study_get(sec, "bootstrap");
+    const double *x = frame_numbers(f, xs), *m = frame_numbers(f, ms),
+                 *y = frame_numbers(f, ys);
+    if (!x || !m || !y)
+        return err_set(err, ST_EDATA, in->s->path, sec->line, 0,
+                       "[mediation]: x, m and y must be numeric area "
+                       "variables");
+    char **cov = NULL;
+    long q = study_get(sec, "covariates")
+                 ? study_split_list(study_get(sec, "covariates"), &cov)
+                 : 0;
+    const double **cols = calloc(q > 0 ? (size_t)q : 1, sizeof *cols);
+    status st = cols ? ST_OK : ST_ENOMEM;
+    for (long k = 0; st == ST_OK && k < q; k++)
+        if ((cols[k] = frame_numbers(f, cov[k])) == NULL)
+            st = err_set(err, ST_EDATA, in->s->path, sec->line, 0,
+                         "[mediation] covariates: '%s' is not a numeric area "
+                         "variable",
+                         cov[k]);
+    med_result r;
+    size_t B = boot ? (size_t)strtoul(boot, NULL, 10) : 0;
+    med_input mi = {in->nareas, x, m,       y, q > 0 ? (size_t)q : 0,
+                    cols,       B, in->seed};
+    if (st == ST_OK && mediate(&mi, &r, err) != 0)
+        st = err->st;
+    if (st == ST_OK) {
+        out->mediation = restab_create(med_cols, 14);
+        int rc = !out->mediation;
+        if (!rc) {
+            rc |= restab_text(out->mediation, xs);
+            rc |= restab_text(out->mediation, ms);
+            rc |= restab_text(out->mediation, ys);
+            const double v[] = {r.a,        r.b,
+                                r.indirect, r.sobel_se,
+                                r.sobel_z,  r.ci_low,
+                                r.ci_high,  r.direct,
+                                r.total,    r.proportion_mediated};
+            for (size_t i = 0; i < 10; i++)
+                rc |= restab_num(out->mediation, v[i]);
+            rc |= restab_int(out->mediation, (long long)B);
+        }
+        if (rc)
+            st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    free(cols);
+    study_list_free(cov, q > 0 ? (size_t)q : 0);
+    return st;
+}
+
+status area_stage_run(const area_stage_input *in, area_stage_tables *out,
+                      error_buf *err)
+{
+    memset(out, 0, sizeof *out);
+    frame *f = frame_create(in->area_ids, in->nareas);
+    table *t = NULL;
+    char **keep = NULL;
+    size_t nkeep = 0;
+    status st =
+        f ? ST_OK : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    if (st == ST_OK && in->s->has_areas)
+        st = load_areas(in, f, &t, &keep, &nkeep, err);
+    if (st == ST_OK && add_scales_and_recip(in, f) != 0)
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    if (st == ST_OK)
+        st = derive_and_index(in, f, out, err);
+    if (st == ST_OK)
+        st = fit_models(in, f, out, err);
+    if (st == ST_OK)
+        st = run_mediation(in, f, out, err);
+    if (st != ST_OK)
+        area_stage_free(out);
+    frame_free(f);
+    table_free(t);
+    for (size_t k = 0; k < nkeep; k++)
+        free(keep[k]);
+    free(keep);
+    return st;
+}

@@ -1,0 +1,41 @@
+/*
+ * areastage.h — the area-level stages of `run`: [derive], [index],
+ * [model] and [mediation] over the area frame (frame.h), producing the
+ * tables indices.csv, loadings.csv, coefficients.csv, model_fit.csv and
+ * mediation.csv of SPEC §4.
+ */
+#ifndef ECOMETER_AREASTAGE_H
+#define ECOMETER_AREASTAGE_H
+
+#include <stdint.h>
+
+#include "../io/exchanges.h"
+#include "../io/restab.h"
+#include "../io/study.h"
+#include "../models/ecometric.h"
+#include "../models/reciprocity.h"
+#include "../models/scale.h"
+
+typedef struct {
+    const study *s;
+    const char *const *area_ids; /* in byte order */
+    size_t nareas;
+    const scale_result *const *scales;        /* per study scale */
+    const ecometric_result *const *ecometric; /* per study scale */
+    const exchanges *x;                       /* or NULL */
+    const recip_result *recip;                /* or NULL */
+    uint64_t seed;
+} area_stage_input;
+
+typedef struct {
+    restab *indices, *loadings, *coefficients, *fit, *mediation;
+} area_stage_tables; /* NULL where the study has no such section */
+
+/* Whether the study has any area-level stage. */
+int area_stage_wanted(const study *s);
+
+status area_stage_run(const area_stage_input *in, area_stage_tables *out,
+                      error_buf *err);
+void area_stage_free(area_stage_tables *t);
+
+#endif
