@@ -62,7 +62,8 @@ static double recip_value(const recip_area *a, size_t i)
 int area_stage_wanted(const study *s)
 {
     return study_find(s, "derive", NULL) || study_find(s, "index", NULL) ||
-           study_find(s, "model", NULL) || study_find(s, "mediation", NULL);
+           study_find(s, "model", NULL) || study_find(s, "mediation", NULL) ||
+           study_find(s, "evaluate", NULL);
 }
 
 void area_stage_free(area_stage_tables *t)
@@ -163,6 +164,8 @@ static status load_areas(const area_stage_input *in, frame *f, table **t,
                 free(tmp.v);
                 expr_free(e);
             }
+        } else if (strcmp(sec->kind, "evaluate") == 0) {
+            want(study_get(sec, "treated"), &l);
         } else if (strcmp(sec->kind, "index") == 0) {
             list_names(study_get(sec, "from"), &l, keep, nkeep);
         } else if (strcmp(sec->kind, "mediation") == 0) {
@@ -533,6 +536,75 @@ static status run_mediation(const area_stage_input *in, frame *f,
     return st;
 }
 
+/* One [evaluate]: the panel of per-wave scores, D = treated × (wave ≥
+ * start), areas whose treatment is missing left out. */
+static status evaluate_one(const study_section *sec, const wave_scores *w,
+                           const double *treated, area_stage_tables *out,
+                           error_buf *err)
+{
+    size_t K = w->nareas, n = w->nwaves * K;
+    long start = strtol(study_get(sec, "start"), NULL, 10);
+    double *y = malloc((n ? n : 1) * sizeof *y);
+    int32_t *unit = malloc((n ? n : 1) * sizeof *unit);
+    int32_t *time = malloc((n ? n : 1) * sizeof *time);
+    unsigned char *D = malloc(n ? n : 1);
+    status st = ST_OK;
+    if (y == NULL || unit == NULL || time == NULL || D == NULL) {
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t t = 0; t < w->nwaves; t++)
+        for (size_t a = 0; a < K; a++) {
+            size_t r = t * K + a;
+            y[r] = isnan(treated[a]) ? (double)NAN : w->score[r];
+            unit[r] = (int32_t)a;
+            time[r] = (int32_t)t;
+            D[r] = treated[a] != 0 && !isnan(treated[a]) && w->wave[t] >= start;
+        }
+    did_input di = {n, y, unit, K, time, w->nwaves, D};
+    did_result r;
+    if (did_fit(&di, &r, err) != 0)
+        st = err->st;
+    else if (mixed_did_add(out->coefficients, out->fit, sec->name, &r) != 0)
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+done:
+    free(y);
+    free(unit);
+    free(time);
+    free(D);
+    return st;
+}
+
+static status run_evaluations(const area_stage_input *in, frame *f,
+                              area_stage_tables *out, error_buf *err)
+{
+    const study *s = in->s;
+    size_t k = 0;
+    for (size_t i = 0; i < s->nsections; i++) {
+        const study_section *sec = &s->sections[i];
+        if (strcmp(sec->kind, "evaluate") != 0)
+            continue;
+        if (out->coefficients == NULL) {
+            mixed_tables m;
+            if (mixed_tables_create(&m) != 0)
+                return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            out->coefficients = m.coefficients;
+            out->fit = m.fit;
+            restab_free(m.groups);
+        }
+        const double *treated = frame_numbers(f, study_get(sec, "treated"));
+        if (treated == NULL)
+            return err_set(err, ST_EUSAGE, s->path, sec->line, 0,
+                           "[evaluate %s] treated: '%s' is not a numeric "
+                           "column of the areas file",
+                           sec->name, study_get(sec, "treated"));
+        status st = evaluate_one(sec, &in->evaluations[k++], treated, out, err);
+        if (st != ST_OK)
+            return st;
+    }
+    return ST_OK;
+}
+
 status area_stage_run(const area_stage_input *in, area_stage_tables *out,
                       error_buf *err)
 {
@@ -553,6 +625,8 @@ status area_stage_run(const area_stage_input *in, area_stage_tables *out,
         st = fit_models(in, f, out, err);
     if (st == ST_OK)
         st = run_mediation(in, f, out, err);
+    if (st == ST_OK)
+        st = run_evaluations(in, f, out, err);
     if (st != ST_OK)
         area_stage_free(out);
     frame_free(f);

@@ -1,7 +1,7 @@
 /*
  * areastage.h — the area-level stages of `run`: [derive], [index],
- * [model] and [mediation] over the area frame (frame.h), producing the
- * tables indices.csv, loadings.csv, coefficients.csv, model_fit.csv and
+ * [model], [mediation] and [evaluate] over the area frame (frame.h), producing
+ * the tables indices.csv, loadings.csv, coefficients.csv, model_fit.csv and
  * mediation.csv of SPEC §4.
  */
 #ifndef ECOMETER_AREASTAGE_H
@@ -15,6 +15,7 @@
 #include "../models/ecometric.h"
 #include "../models/reciprocity.h"
 #include "../models/scale.h"
+#include "evaluate.h"
 
 typedef struct {
     const study *s;
@@ -25,6 +26,7 @@ typedef struct {
     const exchanges *x;                       /* or NULL */
     const recip_result *recip;                /* or NULL */
     uint64_t seed;
+    const wave_scores *evaluations; /* per [evaluate] section, in order */
 } area_stage_input;
 
 typedef struct {

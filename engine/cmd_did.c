@@ -179,20 +179,7 @@ static status run_did(const did_args *a, const cli_common *c, error_buf *err)
         goto done;
     }
     const char *model = a->name ? a->name : "did";
-    int rc = mixed_coefficient_row(m.coefficients, model, "D", r.delta, r.se,
-                                   r.df_residual);
-    const struct {
-        const char *stat;
-        double v;
-    } fit[] = {{"n_obs", (double)r.n},
-               {"n_units", (double)r.units},
-               {"n_periods", (double)r.times},
-               {"df_residual", r.df_residual}};
-    for (size_t i = 0; i < sizeof fit / sizeof fit[0]; i++) {
-        rc |= restab_text(m.fit, model);
-        rc |= restab_text(m.fit, fit[i].stat);
-        rc |= restab_num(m.fit, fit[i].v);
-    }
+    int rc = mixed_did_add(m.coefficients, m.fit, model, &r);
     if (rc != 0)
         goto done;
     int pick = cli_pick_table(c, "did", table_names, 2, err);

@@ -46,8 +46,7 @@ static const char demo_usage[] =
     "(default: out/demo).\n";
 
 /* Sections whose stages are not built yet in this version. */
-static const char *const pending_sections[] = {"compare", "spatial", "evaluate",
-                                               "report"};
+static const char *const pending_sections[] = {"compare", "spatial", "report"};
 
 enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
@@ -130,6 +129,8 @@ typedef struct {
     ecometric_result **ecometric; /* per scale */
     exchanges *x;                 /* [exchanges], or NULL */
     recip_result *recip;
+    wave_scores *evaluations; /* per [evaluate] section */
+    size_t nevaluations;
     area_stage_tables area; /* [derive] [index] [model] [mediation] */
     outdir *od;
     error_buf *err;
@@ -313,6 +314,27 @@ static status stage_ecometric(run_ctx *r)
                  "[scale %s]: the ecometric model's optimiser did not "
                  "converge",
                  sc->name);
+    }
+    return ST_OK;
+}
+
+/* The outcome of each [evaluate], refitted wave by wave. */
+static status stage_evaluate(run_ctx *r)
+{
+    const study *s = r->s;
+    for (size_t i = 0; i < s->nsections; i++) {
+        if (strcmp(s->sections[i].kind, "evaluate") != 0)
+            continue;
+        wave_scores *w =
+            realloc(r->evaluations, (r->nevaluations + 1) * sizeof *w);
+        if (w == NULL)
+            return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        r->evaluations = w;
+        status st = evaluate_wave_scores(s, &s->sections[i], &r->in,
+                                         &w[r->nevaluations], r->err);
+        if (st != ST_OK)
+            return st;
+        r->nevaluations++;
     }
     return ST_OK;
 }
@@ -610,6 +632,8 @@ static status run_pipeline(run_ctx *r)
         return st;
     if ((st = stage_done(r, T_EXCHANGES, &t)) != ST_OK)
         return st;
+    if (r->in.survey != NULL && (st = stage_evaluate(r)) != ST_OK)
+        return st;
     if (area_stage_wanted(r->s) && r->in.survey != NULL) {
         area_stage_input ai = {r->s,
                                r->in.area_ids,
@@ -618,7 +642,8 @@ static status run_pipeline(run_ctx *r)
                                (const ecometric_result *const *)r->ecometric,
                                r->x,
                                r->recip,
-                               r->seed};
+                               r->seed,
+                               r->evaluations};
         if ((st = area_stage_run(&ai, &r->area, r->err)) != ST_OK)
             return st;
     }
@@ -738,6 +763,9 @@ static int run_main(int argc, char **argv, int demo)
     recip_result_free(r.recip);
     exchanges_free(r.x);
     area_stage_free(&r.area);
+    for (size_t i = 0; i < r.nevaluations; i++)
+        wave_scores_free(&r.evaluations[i]);
+    free(r.evaluations);
     free(r.cols);
     if (r.in.survey != NULL)
         wave_data_free(&r.w, r.in.nitems);

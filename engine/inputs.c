@@ -194,7 +194,8 @@ static status index_areas(inputs *in, const char *area_col, error_buf *err)
                    : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     if (measure_group_index(in->areas, 0, NULL, &own, &in->area_ids,
                             &in->nareas) != 0 ||
-        (in->area_of = malloc((n ? n : 1) * sizeof *in->area_of)) == NULL) {
+        (in->area_of = malloc((n ? n : 1) * sizeof *in->area_of)) == NULL ||
+        (in->area_any = malloc((n ? n : 1) * sizeof *in->area_any)) == NULL) {
         free(own);
         return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -214,7 +215,7 @@ static status index_areas(inputs *in, const char *area_col, error_buf *err)
             index_of_code[acodes[r]] = own[r];
     status st = ST_OK;
     for (size_t r = 0; r < n; r++) {
-        in->area_of[r] = -1;
+        in->area_of[r] = in->area_any[r] = -1;
         if (codes[r] < 0)
             continue;
         int32_t c = table_lookup(in->areas, table_text(sv, codes[r]));
@@ -225,6 +226,7 @@ static status index_areas(inputs *in, const char *area_col, error_buf *err)
                          table_text(sv, codes[r]), table_display(in->areas));
             continue;
         }
+        in->area_any[r] = index_of_code[c];
         if (in->latest[r])
             in->area_of[r] = index_of_code[c];
     }
@@ -282,6 +284,7 @@ void inputs_free(inputs *in)
     table_free(in->areas);
     free(in->items);
     free(in->area_of);
+    free(in->area_any);
     free(in->area_ids);
     free(in->latest);
     memset(in, 0, sizeof *in);

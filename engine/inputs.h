@@ -26,6 +26,8 @@ typedef struct {
     table *areas;          /* NULL without [areas] */
     int32_t *area_of;      /* per survey row: area index, -1 outside the
                               latest wave */
+    int32_t *area_any;     /* per survey row: area index in any wave, -1
+                              without one; NULL without an areas file */
     const char **area_ids; /* nareas ids in byte order (kept by a table) */
     size_t nareas;
     unsigned char *latest; /* per survey row: in the latest wave */

@@ -54,6 +54,26 @@ int mixed_tables_create(mixed_tables *m)
     return -1;
 }
 
+int mixed_did_add(restab *coefficients, restab *fit, const char *model,
+                  const did_result *r)
+{
+    int rc = mixed_coefficient_row(coefficients, model, "D", r->delta, r->se,
+                                   r->df_residual);
+    const struct {
+        const char *stat;
+        double v;
+    } rows[] = {{"n_obs", (double)r->n},
+                {"n_units", (double)r->units},
+                {"n_periods", (double)r->times},
+                {"df_residual", r->df_residual}};
+    for (size_t i = 0; i < COUNT(rows); i++) {
+        rc |= restab_text(fit, model);
+        rc |= restab_text(fit, rows[i].stat);
+        rc |= restab_num(fit, rows[i].v);
+    }
+    return rc;
+}
+
 void mixed_tables_free(mixed_tables *m)
 {
     restab_free(m->coefficients);

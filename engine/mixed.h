@@ -9,6 +9,7 @@
 #include "../io/restab.h"
 #include "../io/table.h"
 #include "../models/design.h"
+#include "../models/did.h"
 #include "../models/formula.h"
 #include "../models/lmm.h"
 #include "../models/regress.h"
@@ -55,6 +56,11 @@ lmm_result *mixed_fit(const design *d, int reml, size_t *inner, error_buf *err);
  * t-based p-values for OLS, normal ones for GLMs). */
 int mixed_regression_add(mixed_tables *m, const char *model, const design *d,
                          const reg_result *r);
+
+/* Appends a difference-in-differences' rows: the term D, and n_obs,
+ * n_units, n_periods and df_residual. */
+int mixed_did_add(restab *coefficients, restab *fit, const char *model,
+                  const did_result *r);
 
 /* Appends a fitted model's rows. */
 int mixed_tables_add(mixed_tables *m, const char *model, const design *d,

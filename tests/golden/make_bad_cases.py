@@ -126,3 +126,21 @@ case("previous_output_kept", survey_with(4, "R3,A2,29,two,2,3"),
      check='test "$(cat out/marker)" = before || { echo "out/ was changed"; exit 1; }\n'
            'test "$(ls out)" = marker || { echo "out/ has new files"; exit 1; }\n'
            'if ls -d out.tmp-* >/dev/null 2>&1; then echo "temporary folder left"; exit 1; fi\n')
+# --- [evaluate] needs a scale outcome, waves and a treatment column ------
+EVALUATE = "\n[evaluate timebank]\noutcome = {}\ntreated = {}\nstart = 2\n"
+case("evaluate_outcome_not_scale", study=STUDY + EVALUATE.format("age", "population"))
+case("evaluate_without_waves", study=STUDY + EVALUATE.format("cohesion", "population"))
+def two_waves():
+    """SURVEY's respondents answering in wave 1, and again (new ids) in 2."""
+    rows = SURVEY.splitlines()[1:]
+    out = ["resp_id,area_id,wave,age,coh1,coh2,coh3"]
+    for wave in (1, 2):
+        for r in rows:
+            rid, area, rest = r.split(",", 2)
+            out.append(f"{rid}w{wave},{area},{wave},{rest}")
+    return "\n".join(out) + "\n"
+
+
+case("evaluate_treated_missing", two_waves(),
+     study=STUDY.replace("area = area_id\nmissing", "area = area_id\nwave = wave\nmissing")
+     + EVALUATE.format("cohesion", "timebank"))

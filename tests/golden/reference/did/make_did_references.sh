@@ -24,3 +24,22 @@ Rscript -e 'a <- commandArgs(TRUE); s <- read.csv(file.path(a[1], "survey.csv"),
 Rscript did_reference.R panel.csv score area_id wave timebank 2 timebank balanced
 Rscript did_reference.R panel_unbalanced.csv score area_id wave timebank 2 timebank unbalanced
 Rscript -e 'cat(R.version.string, "\n", "sandwich ", as.character(packageVersion("sandwich")), "\n", sep = "")' > VERSIONS.txt
+
+# The run's [evaluate timebank] (datasets/demo/study.ini): the outcome is
+# the efficacy scale's ecometric area score, the lmer model of
+# ../lmm/ecometric_reference.R refitted in each wave, then the same lm +
+# vcovCL. Wave 2's scores are ../lmm/demo/efficacy; wave 1's are fitted here.
+coh="coh1,coh2,coh3,coh4,coh5"; isc="isc1,isc2,isc3,isc4,isc5"
+(cd ../lmm && Rscript ecometric_reference.R "$demo/survey.csv" "$coh,$isc" coh4,coh5 1 5 \
+    resp_id area_id age,female,owner,years_resident efficacy "$here/evaluate/wave1" NA wave 1)
+Rscript -e 'a <- commandArgs(TRUE)
+  w1 <- read.csv(file.path(a[1], "evaluate/wave1/area_scores.csv"), colClasses = c(area_id = "character"))
+  w2 <- read.csv(file.path(a[1], "../lmm/demo/efficacy/area_scores.csv"), colClasses = c(area_id = "character"))
+  ar <- read.csv(file.path(a[2], "areas.csv"), colClasses = c(area_id = "character"))
+  p <- rbind(data.frame(area_id = w1$area_id, wave = 1, score = w1$score),
+             data.frame(area_id = w2$area_id, wave = 2, score = w2$score))
+  p <- p[!is.na(p$score), ]
+  p$timebank <- ar$timebank[match(p$area_id, ar$area_id)]
+  p$score <- sprintf("%.17g", p$score)
+  write.csv(p, file.path(a[1], "evaluate/panel.csv"), row.names = FALSE, quote = FALSE)' "$here" "$demo"
+Rscript did_reference.R evaluate/panel.csv score area_id wave timebank 2 timebank evaluate
