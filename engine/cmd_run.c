@@ -330,8 +330,10 @@ static status stage_evaluate(run_ctx *r)
         if (w == NULL)
             return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
         r->evaluations = w;
-        status st = evaluate_wave_scores(s, &s->sections[i], &r->in,
-                                         &w[r->nevaluations], r->err);
+        status st =
+            evaluate_wave_scores(s, &s->sections[i], &r->in,
+                                 (const ecometric_result *const *)r->ecometric,
+                                 &w[r->nevaluations], r->err);
         if (st != ST_OK)
             return st;
         r->nevaluations++;

@@ -1,7 +1,8 @@
 /*
  * evaluate.c — an [evaluate] outcome's area scores, wave by wave. Each
  * wave gets its own ecometric model (METHODS §4), so that a change in an
- * area's score reflects its residents' answers in that wave only.
+ * area's score reflects its residents' answers in that wave only; the
+ * latest wave's model is the one the ecometric stage already fitted.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -98,14 +99,19 @@ static status fit_wave(const study_scale *sc, const inputs *in, long wave,
 }
 
 status evaluate_wave_scores(const study *s, const study_section *sec,
-                            const inputs *in, wave_scores *out, error_buf *err)
+                            const inputs *in,
+                            const ecometric_result *const *latest,
+                            wave_scores *out, error_buf *err)
 {
     memset(out, 0, sizeof *out);
     const char *outcome = study_get(sec, "outcome");
     const study_scale *sc = NULL;
+    const ecometric_result *last = NULL;
     for (size_t i = 0; i < s->nscales; i++)
-        if (strcmp(s->scales[i].name, outcome) == 0)
+        if (strcmp(s->scales[i].name, outcome) == 0) {
             sc = &s->scales[i];
+            last = latest[i];
+        }
     if (sc == NULL)
         return err_set(err, ST_EUSAGE, s->path, sec->line, 0,
                        "[evaluate %s] outcome: '%s' is not a scale of the "
@@ -124,6 +130,11 @@ status evaluate_wave_scores(const study *s, const study_section *sec,
         return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t t = 0; t < out->nwaves; t++) {
+        if (out->wave[t] == in->latest_wave) {
+            memcpy(out->score + t * in->nareas, last->score,
+                   in->nareas * sizeof *out->score);
+            continue;
+        }
         error_buf *e = calloc(1, sizeof *e);
         status st =
             e ? fit_wave(sc, in, out->wave[t], out->score + t * in->nareas, e)

@@ -7,6 +7,7 @@
 #define ECOMETER_EVALUATE_H
 
 #include "../io/study.h"
+#include "../models/ecometric.h"
 #include "inputs.h"
 
 typedef struct {
@@ -16,9 +17,13 @@ typedef struct {
                       no respondent in that wave */
 } wave_scores;
 
-/* Fits the outcome scale of [evaluate] section sec in every wave. */
+/* Fits the outcome scale of [evaluate] section sec in every wave but the
+ * latest, whose scores are the ecometric stage's: latest[i] is study
+ * scale i's model of the latest wave. */
 status evaluate_wave_scores(const study *s, const study_section *sec,
-                            const inputs *in, wave_scores *out, error_buf *err);
+                            const inputs *in,
+                            const ecometric_result *const *latest,
+                            wave_scores *out, error_buf *err);
 
 void wave_scores_free(wave_scores *w);
 
