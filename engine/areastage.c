@@ -5,6 +5,7 @@
 #include "areastage.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "../models/regress.h"
 #include "frame.h"
 #include "mixed.h"
+#include "respondents.h"
 
 static const char *const recip_names[] = {"members",
                                           "professionals",
@@ -73,6 +75,8 @@ void area_stage_free(area_stage_tables *t)
     restab_free(t->coefficients);
     restab_free(t->fit);
     restab_free(t->mediation);
+    restab_free(t->groups);
+    free(t->warnings);
     memset(t, 0, sizeof *t);
 }
 
@@ -382,101 +386,212 @@ static reg_family family_of(const char *name)
     return FAMILY_GAUSSIAN;
 }
 
+/* Adds a warning to the stage's list; memory failure loses the warning
+ * but not the run. */
+static void stage_warn(area_stage_tables *out, const char *code,
+                       const char *fmt, ...)
+{
+    area_warning *w = realloc(out->warnings, (out->nwarnings + 1) * sizeof *w);
+    if (w == NULL)
+        return;
+    out->warnings = w;
+    w = &w[out->nwarnings++];
+    w->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->message, sizeof w->message, fmt, ap);
+    va_end(ap);
+}
+
+static reg_se se_of(const char *se, const char **cluster)
+{
+    *cluster = NULL;
+    if (se && strncmp(se, "cluster:", 8) == 0) {
+        *cluster = se + 8;
+        return SE_CLUSTER;
+    }
+    if (se && strcmp(se, "hc0") == 0)
+        return SE_HC0;
+    if (se && strcmp(se, "hc1") == 0)
+        return SE_HC1;
+    if (se && strcmp(se, "hc3") == 0)
+        return SE_HC3;
+    return SE_CLASSICAL;
+}
+
+/* A model without random terms: OLS or a GLM (METHODS §5–6). */
+static status fit_fixed(const study *s, const study_section *sec,
+                        const design *d, design_lookup lookup, void *ctx,
+                        mixed_tables *m, area_stage_tables *out, error_buf *err)
+{
+    const char *cluster;
+    reg_se kind = se_of(study_get(sec, "se"), &cluster);
+    size_t ncl = 0;
+    int32_t *cl = NULL;
+    if (cluster != NULL) {
+        cl = mixed_cluster_index(d, lookup, ctx, cluster, &ncl);
+        for (size_t r = 0; cl && r < d->n; r++)
+            if (cl[r] < 0) {
+                free(cl);
+                return err_set(err, ST_EDATA, s->path, sec->line, 0,
+                               "[model %s] se: a row of the model has no "
+                               "cluster '%s'",
+                               sec->name, cluster);
+            }
+        if (cl == NULL)
+            return err_set(err, ST_EUSAGE, s->path, sec->line, 0,
+                           "[model %s] se: no variable '%s' to cluster by",
+                           sec->name, cluster);
+    }
+    int intercept = d->p > 0 && strcmp(d->names[0], "(Intercept)") == 0;
+    reg_input ri = {d->n,
+                    d->p,
+                    d->X,
+                    d->y,
+                    d->offset,
+                    intercept,
+                    family_of(study_get(sec, "family")),
+                    kind,
+                    cl,
+                    ncl};
+    size_t dep;
+    reg_result *r = reg_fit(&ri, err, &dep);
+    free(cl);
+    if (r == NULL) {
+        if (dep < d->p) {
+            err_clear(err); /* say which term, not just that one is */
+            err_set(err, ST_EDATA, s->path, sec->line, 0,
+                    "[model %s]: '%s' is a linear combination of the terms "
+                    "before it; remove it or a term it depends on",
+                    sec->name, d->names[dep]);
+        }
+        return err->st;
+    }
+    if (r->poisson_fallback)
+        stage_warn(out, "model_poisson_fallback",
+                   "[model %s]: theta runs off to infinity (no "
+                   "overdispersion); the Poisson fit is reported",
+                   sec->name);
+    if (!r->converged)
+        stage_warn(out, "model_not_converged",
+                   "[model %s]: the fit did not converge", sec->name);
+    int rc = mixed_regression_add(m, sec->name, d, r);
+    reg_result_free(r);
+    return rc ? err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory") : ST_OK;
+}
+
+/* A model with random terms: a Gaussian mixed model by REML (METHODS §3),
+ * as lme4's default. */
+static status fit_mixed(const study *s, const study_section *sec,
+                        const design *d, mixed_tables *m,
+                        area_stage_tables *out, error_buf *err)
+{
+    const char *family = study_get(sec, "family"), *cluster;
+    if ((family && strcmp(family, "gaussian") != 0) ||
+        se_of(study_get(sec, "se"), &cluster) != SE_CLASSICAL)
+        return err_set(err, ST_EUSAGE, s->path, sec->line, 0,
+                       "[model %s]: a model with random terms takes family "
+                       "gaussian and se classical",
+                       sec->name);
+    size_t inner;
+    lmm_result *r = mixed_fit(d, 1, &inner, err);
+    if (r == NULL)
+        return err->st;
+    if (!r->converged)
+        stage_warn(out, "model_not_converged",
+                   "[model %s]: the optimiser did not converge", sec->name);
+    int rc = mixed_tables_add(m, sec->name, d, r, inner, 1);
+    lmm_result_free(r);
+    return rc ? err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory") : ST_OK;
+}
+
+/* One [model] section, on the areas or on the latest wave's respondents. */
+static status fit_model(const area_stage_input *in, frame *f,
+                        const study_section *sec, mixed_tables *m,
+                        area_stage_tables *out, error_buf *err)
+{
+    const study *s = in->s;
+    const char *data = study_get(sec, "data");
+    int survey = data && strcmp(data, "survey") == 0;
+    if (data && !survey && strcmp(data, "areas") != 0)
+        return err_set(err, ST_EUSAGE, s->path, sec->line, 0,
+                       "[model %s] data: expected areas or survey, found "
+                       "'%s'",
+                       sec->name, data);
+    char where[512];
+    snprintf(where, sizeof where, "%s:%zu: [model %s] formula", s->path,
+             sec->line, sec->name);
+    formula *fm = formula_parse(study_get(sec, "formula"), where, err);
+    if (fm == NULL)
+        return err->st;
+    const char **cols = NULL;
+    size_t ncols = mixed_formula_columns(fm, &cols);
+    const char *cluster;
+    se_of(study_get(sec, "se"), &cluster);
+    const char **more = cols ? realloc(cols, (ncols + 1) * sizeof *more) : NULL;
+    status st = ST_OK;
+    if (more == NULL) {
+        free(cols);
+        formula_free(fm);
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    cols = more;
+    if (cluster != NULL) /* the cluster column is read too */
+        cols[ncols++] = cluster;
+    respondents *resp = NULL;
+    design_lookup lookup = frame_lookup;
+    void *ctx = f;
+    size_t nrows = in->nareas;
+    if (survey) {
+        resp = respondents_load(s, in->survey_area, in->nsurvey, f,
+                                (const char *const *)cols, ncols, err);
+        if (resp == NULL)
+            st = err->st;
+        lookup = respondents_lookup;
+        ctx = resp;
+        nrows = resp ? respondents_rows(resp) : 0;
+    }
+    design *d =
+        st == ST_OK ? design_build(fm, nrows, lookup, ctx, where, err) : NULL;
+    if (st == ST_OK && d == NULL)
+        st = err->st;
+    if (d != NULL && d->dropped > 0)
+        stage_warn(out, "model_rows_dropped",
+                   "[model %s]: %zu %s with a missing value in a variable "
+                   "of the model were dropped",
+                   sec->name, d->dropped, survey ? "respondent(s)" : "area(s)");
+    if (d != NULL)
+        st = fm->nrandom > 0 ? fit_mixed(s, sec, d, m, out, err)
+                             : fit_fixed(s, sec, d, lookup, ctx, m, out, err);
+    design_free(d);
+    respondents_free(resp);
+    free(cols);
+    formula_free(fm);
+    return st;
+}
+
 static status fit_models(const area_stage_input *in, frame *f,
                          area_stage_tables *out, error_buf *err)
 {
     const study *s = in->s;
     mixed_tables m = {0};
     status st = ST_OK;
-    char where[512];
     for (size_t i = 0; st == ST_OK && i < s->nsections; i++) {
         const study_section *sec = &s->sections[i];
         if (strcmp(sec->kind, "model") != 0)
             continue;
-        const char *data = study_get(sec, "data"), *se = study_get(sec, "se");
-        snprintf(where, sizeof where, "%s:%zu: [model %s] formula", s->path,
-                 sec->line, sec->name);
-        if (data && strcmp(data, "areas") != 0) {
-            st = err_set(err, ST_EUSAGE, s->path, sec->line, 0,
-                         "[model %s] data: only areas is built yet", sec->name);
-            break;
-        }
-        if (!m.coefficients && mixed_tables_create(&m) != 0) {
+        if (!m.coefficients && mixed_tables_create(&m) != 0)
             st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-            break;
-        }
-        formula *fm = formula_parse(study_get(sec, "formula"), where, err);
-        design *d =
-            fm ? design_build(fm, in->nareas, frame_lookup, f, where, err)
-               : NULL;
-        if (d == NULL) {
-            st = err->st;
-            formula_free(fm);
-            break;
-        }
-        reg_se kind = SE_CLASSICAL;
-        const char *cluster = NULL;
-        if (se && strncmp(se, "cluster:", 8) == 0) {
-            kind = SE_CLUSTER;
-            cluster = se + 8;
-        } else if (se && strcmp(se, "hc0") == 0) {
-            kind = SE_HC0;
-        } else if (se && strcmp(se, "hc1") == 0) {
-            kind = SE_HC1;
-        } else if (se && strcmp(se, "hc3") == 0) {
-            kind = SE_HC3;
-        }
-        int32_t *cl = NULL;
-        size_t ncl = 0;
-        if (cluster != NULL) { /* clusters from a text or numeric column */
-            design_column c;
-            cl = malloc((d->n ? d->n : 1) * sizeof *cl);
-            if (cl && frame_lookup(f, cluster, &c) && c.code) {
-                int32_t *slot =
-                    malloc((c.ncodes ? c.ncodes : 1) * sizeof *slot);
-                for (size_t k = 0; slot && k < c.ncodes; k++)
-                    slot[k] = -1;
-                for (size_t r = 0; slot && r < d->n; r++) {
-                    int32_t code = c.code[d->rows[r]];
-                    if (code >= 0 && slot[code] < 0)
-                        slot[code] = (int32_t)ncl++;
-                    cl[r] = code >= 0 ? slot[code] : 0;
-                }
-                free(slot);
-            } else {
-                st = err_set(err, ST_EUSAGE, s->path, sec->line, 0,
-                             "[model %s] se: cluster '%s' must be a text area "
-                             "variable",
-                             sec->name, cluster);
-            }
-        }
-        if (st == ST_OK) {
-            int intercept = d->p > 0 && strcmp(d->names[0], "(Intercept)") == 0;
-            reg_input ri = {d->n,
-                            d->p,
-                            d->X,
-                            d->y,
-                            d->offset,
-                            intercept,
-                            family_of(study_get(sec, "family")),
-                            kind,
-                            cl,
-                            ncl};
-            size_t dep;
-            reg_result *r = reg_fit(&ri, err, &dep);
-            if (r == NULL)
-                st = err->st;
-            else if (mixed_regression_add(&m, sec->name, d, r) != 0)
-                st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-            reg_result_free(r);
-        }
-        free(cl);
-        design_free(d);
-        formula_free(fm);
+        else
+            st = fit_model(in, f, sec, &m, out, err);
     }
     out->coefficients = m.coefficients;
     out->fit = m.fit;
-    restab_free(m.groups);
+    out->groups = m.groups; /* only models with random terms fill it */
+    if (out->groups != NULL && restab_nrows(out->groups) == 0) {
+        restab_free(out->groups);
+        out->groups = NULL;
+    }
     return st;
 }
 

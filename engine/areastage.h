@@ -1,7 +1,9 @@
 /*
  * areastage.h — the area-level stages of `run`: [derive], [index],
- * [model], [mediation] and [evaluate] over the area frame (frame.h), producing
- * the tables indices.csv, loadings.csv, coefficients.csv, model_fit.csv and
+ * [model], [mediation] and [evaluate] over the area frame (frame.h), or, for
+ * models with data = survey, over the latest wave's respondents with the
+ * frame joined by area (respondents.h), producing the tables indices.csv,
+ * loadings.csv, coefficients.csv, model_fit.csv, groups.csv and
  * mediation.csv of SPEC §4.
  */
 #ifndef ECOMETER_AREASTAGE_H
@@ -27,10 +29,20 @@ typedef struct {
     const recip_result *recip;                /* or NULL */
     uint64_t seed;
     const wave_scores *evaluations; /* per [evaluate] section, in order */
+    const int32_t *survey_area;     /* per survey row: its area in the latest
+                                       wave, -1 in earlier waves */
+    size_t nsurvey;                 /* survey rows */
 } area_stage_input;
 
 typedef struct {
-    restab *indices, *loadings, *coefficients, *fit, *mediation;
+    const char *code; /* stable, for summary.json */
+    char message[400];
+} area_warning;
+
+typedef struct {
+    restab *indices, *loadings, *coefficients, *fit, *mediation, *groups;
+    area_warning *warnings; /* dropped rows, fallbacks, non-convergence */
+    size_t nwarnings;
 } area_stage_tables; /* NULL where the study has no such section */
 
 /* Whether the study has any area-level stage. */

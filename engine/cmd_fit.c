@@ -1,8 +1,8 @@
 /*
- * cmd_fit.c — `ecometer fit DATA.csv --formula F`: one regression. This
- * version fits Gaussian mixed models (formulas with random terms) by REML
- * or, with --ml, ML; models without random terms and the count families
- * come with the regression issue and say so.
+ * cmd_fit.c — `ecometer fit DATA.csv --formula F`: one regression. OLS
+ * and the Poisson and negative binomial GLMs (METHODS §5–6) without random
+ * terms; Gaussian mixed models (formulas with random terms) by REML or,
+ * with --ml, ML.
  */
 #include <getopt.h>
 #include <math.h>
@@ -178,65 +178,6 @@ static int parse_args(int argc, char **argv, fit_args *a, cli_common *c,
     return 0;
 }
 
-static int by_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-/* Dense cluster indices of the design's rows from the cluster column
- * (text: through its codes; numbers: through their sorted distinct
- * values); -1 marks a missing cluster. */
-static int32_t *cluster_index(const design *d, const table_source *src,
-                              const char *name, size_t *nclusters)
-{
-    design_column col;
-    if (!table_source_lookup((void *)(uintptr_t)src, name, &col))
-        return NULL;
-    size_t n = d->n, k = 0;
-    int32_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    size_t cap = col.num ? n : col.ncodes;
-    double *values = malloc((cap ? cap : 1) * sizeof *values);
-    int32_t *slot = malloc((cap ? cap : 1) * sizeof *slot);
-    if (idx == NULL || values == NULL || slot == NULL) {
-        free(idx);
-        idx = NULL;
-        goto done;
-    }
-    if (col.num != NULL) {
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(col.num[d->rows[i]]))
-                values[k++] = col.num[d->rows[i]];
-        qsort(values, k, sizeof *values, by_double);
-        size_t distinct = 0;
-        for (size_t i = 0; i < k; i++)
-            if (distinct == 0 || values[i] != values[distinct - 1])
-                values[distinct++] = values[i];
-        k = distinct;
-        for (size_t i = 0; i < n; i++) {
-            double v = col.num[d->rows[i]];
-            const double *hit =
-                isnan(v) ? NULL
-                         : bsearch(&v, values, k, sizeof *values, by_double);
-            idx[i] = hit ? (int32_t)(hit - values) : -1;
-        }
-    } else {
-        for (size_t c = 0; c < col.ncodes; c++)
-            slot[c] = -1;
-        for (size_t i = 0; i < n; i++) {
-            int32_t c = col.code[d->rows[i]];
-            if (c >= 0 && slot[c] < 0)
-                slot[c] = (int32_t)k++;
-            idx[i] = c >= 0 ? slot[c] : -1;
-        }
-    }
-    *nclusters = k;
-done:
-    free(values);
-    free(slot);
-    return idx;
-}
-
 /* A model without random terms: OLS or a GLM (METHODS §5–6). */
 static status fit_fixed(const fit_args *a, const cli_common *c, const design *d,
                         const table_source *src, const char *model,
@@ -245,7 +186,9 @@ static status fit_fixed(const fit_args *a, const cli_common *c, const design *d,
     size_t nclusters = 0;
     int32_t *cluster = NULL;
     if (a->se_kind == SE_CLUSTER) {
-        cluster = cluster_index(d, src, a->cluster, &nclusters);
+        cluster =
+            mixed_cluster_index(d, table_source_lookup, (void *)(uintptr_t)src,
+                                a->cluster, &nclusters);
         for (size_t i = 0; cluster && i < d->n; i++)
             if (cluster[i] < 0) {
                 free(cluster);

@@ -417,6 +417,7 @@ static status write_area_tables(run_ctx *r)
                   {"tables/loadings.csv", r->area.loadings},
                   {"tables/coefficients.csv", r->area.coefficients},
                   {"tables/model_fit.csv", r->area.fit},
+                  {"tables/groups.csv", r->area.groups},
                   {"tables/mediation.csv", r->area.mediation}};
     status st = ST_OK;
     for (size_t i = 0; st == ST_OK && i < sizeof tables / sizeof *tables; i++)
@@ -645,9 +646,14 @@ static status run_pipeline(run_ctx *r)
                                r->x,
                                r->recip,
                                r->seed,
-                               r->evaluations};
+                               r->evaluations,
+                               r->in.area_of,
+                               table_nrows(r->in.survey)};
         if ((st = area_stage_run(&ai, &r->area, r->err)) != ST_OK)
             return st;
+        for (size_t i = 0; i < r->area.nwarnings; i++)
+            warn(r, r->area.warnings[i].code, "%s",
+                 r->area.warnings[i].message);
     }
     if ((st = stage_done(r, T_MODELS, &t)) != ST_OK)
         return st;

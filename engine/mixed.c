@@ -121,6 +121,62 @@ size_t mixed_formula_columns(const formula *f, const char ***names)
     return l.n;
 }
 
+static int by_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+int32_t *mixed_cluster_index(const design *d, design_lookup lookup, void *ctx,
+                             const char *name, size_t *nclusters)
+{
+    design_column col;
+    if (!lookup(ctx, name, &col))
+        return NULL;
+    size_t n = d->n, k = 0;
+    int32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    size_t cap = col.num ? n : col.ncodes;
+    double *values = malloc((cap ? cap : 1) * sizeof *values);
+    int32_t *slot = malloc((cap ? cap : 1) * sizeof *slot);
+    if (idx == NULL || values == NULL || slot == NULL) {
+        free(idx);
+        idx = NULL;
+        goto done;
+    }
+    if (col.num != NULL) {
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(col.num[d->rows[i]]))
+                values[k++] = col.num[d->rows[i]];
+        qsort(values, k, sizeof *values, by_double);
+        size_t distinct = 0;
+        for (size_t i = 0; i < k; i++)
+            if (distinct == 0 || values[i] != values[distinct - 1])
+                values[distinct++] = values[i];
+        k = distinct;
+        for (size_t i = 0; i < n; i++) {
+            double v = col.num[d->rows[i]];
+            const double *hit =
+                isnan(v) ? NULL
+                         : bsearch(&v, values, k, sizeof *values, by_double);
+            idx[i] = hit ? (int32_t)(hit - values) : -1;
+        }
+    } else {
+        for (size_t c = 0; c < col.ncodes; c++)
+            slot[c] = -1;
+        for (size_t i = 0; i < n; i++) {
+            int32_t c = col.code[d->rows[i]];
+            if (c >= 0 && slot[c] < 0)
+                slot[c] = (int32_t)k++;
+            idx[i] = c >= 0 ? slot[c] : -1;
+        }
+    }
+    *nclusters = k;
+done:
+    free(values);
+    free(slot);
+    return idx;
+}
+
 int table_source_init(table_source *src, const table *t,
                       const char *const *names, size_t ncols)
 {

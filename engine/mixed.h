@@ -46,6 +46,13 @@ int table_source_init(table_source *src, const table *t,
 void table_source_free(table_source *src);
 int table_source_lookup(void *ctx, const char *name, design_column *out);
 
+/* Dense cluster indices (0..*nclusters-1) of the design's rows from the
+ * column `name` of the data (text: through its codes; numbers: through
+ * their sorted distinct values); -1 marks a missing cluster. NULL when
+ * the data have no such column or memory runs out. */
+int32_t *mixed_cluster_index(const design *d, design_lookup lookup, void *ctx,
+                             const char *name, size_t *nclusters);
+
 /* Fits the mixed model of design d (one grouping factor, with an optional
  * random slope, or two nested random intercepts: the factor with more
  * groups is taken as the inner one). NULL with err set on failure;
