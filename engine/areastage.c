@@ -570,24 +570,68 @@ static status fit_model(const area_stage_input *in, frame *f,
     return st;
 }
 
+/* One model's results, fitted as a task of its own. */
+typedef struct {
+    const study_section *sec;
+    mixed_tables m;
+    area_stage_tables warnings; /* only its warning list is used */
+    error_buf *err;
+    status st;
+} model_task;
+
+/* Fits the [model] sections in parallel, one task each (each fit then
+ * runs on one thread), and gathers their rows and warnings in study
+ * order, so the tables do not depend on the thread count. */
 static status fit_models(const area_stage_input *in, frame *f,
                          area_stage_tables *out, error_buf *err)
 {
     const study *s = in->s;
-    mixed_tables m = {0};
-    status st = ST_OK;
-    for (size_t i = 0; st == ST_OK && i < s->nsections; i++) {
-        const study_section *sec = &s->sections[i];
-        if (strcmp(sec->kind, "model") != 0)
-            continue;
-        if (!m.coefficients && mixed_tables_create(&m) != 0)
-            st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-        else
-            st = fit_model(in, f, sec, &m, out, err);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nsections; i++)
+        n += strcmp(s->sections[i].kind, "model") == 0;
+    if (n == 0)
+        return ST_OK;
+    model_task *task = calloc(n, sizeof *task);
+    mixed_tables all = {0};
+    status st = task && mixed_tables_create(&all) == 0 ? ST_OK : ST_ENOMEM;
+    for (size_t i = 0, k = 0; st == ST_OK && i < s->nsections; i++)
+        if (strcmp(s->sections[i].kind, "model") == 0) {
+            task[k].sec = &s->sections[i];
+            task[k].err = calloc(1, sizeof *task[k].err);
+            if (task[k++].err == NULL || mixed_tables_create(&task[k - 1].m))
+                st = ST_ENOMEM;
+        }
+    if (st == ST_OK) {
+#pragma omp parallel for schedule(dynamic, 1)
+        for (size_t k = 0; k < n; k++)
+            task[k].st = fit_model(in, f, task[k].sec, &task[k].m,
+                                   &task[k].warnings, task[k].err);
     }
-    out->coefficients = m.coefficients;
-    out->fit = m.fit;
-    out->groups = m.groups; /* only models with random terms fill it */
+    for (size_t k = 0; st == ST_OK && k < n; k++) {
+        if (task[k].st != ST_OK) {
+            *err = *task[k].err;
+            st = task[k].st;
+            break;
+        }
+        if (restab_append(all.coefficients, task[k].m.coefficients) ||
+            restab_append(all.fit, task[k].m.fit) ||
+            restab_append(all.groups, task[k].m.groups))
+            st = ST_ENOMEM;
+        for (size_t w = 0; w < task[k].warnings.nwarnings; w++)
+            stage_warn(out, task[k].warnings.warnings[w].code, "%s",
+                       task[k].warnings.warnings[w].message);
+    }
+    for (size_t k = 0; task && k < n; k++) {
+        mixed_tables_free(&task[k].m);
+        free(task[k].warnings.warnings);
+        free(task[k].err);
+    }
+    free(task);
+    if (st == ST_ENOMEM && err->st == ST_OK)
+        err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    out->coefficients = all.coefficients;
+    out->fit = all.fit;
+    out->groups = all.groups; /* only models with random terms fill it */
     if (out->groups != NULL && restab_nrows(out->groups) == 0) {
         restab_free(out->groups);
         out->groups = NULL;

@@ -131,6 +131,23 @@ int restab_na(restab *t)
     return next_cell(t) == NULL ? -1 : 0;
 }
 
+int restab_append(restab *dst, const restab *src)
+{
+    if (dst->ncols != src->ncols)
+        return -1;
+    for (size_t i = 0; i < src->ncells; i++) {
+        cell *c = next_cell(dst);
+        if (c == NULL)
+            return -1;
+        *c = src->cells[i];
+        if (c->kind == CELL_TEXT && (c->v.text = strdup(c->v.text)) == NULL) {
+            c->kind = CELL_NA;
+            return -1;
+        }
+    }
+    return 0;
+}
+
 size_t restab_nrows(const restab *t)
 {
     return t->ncols ? t->ncells / t->ncols : 0;

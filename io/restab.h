@@ -31,6 +31,11 @@ int restab_int(restab *t, long long v);
 int restab_bool(restab *t, int b);
 int restab_na(restab *t);
 
+/* Appends src's rows to dst, which has as many columns (the names are
+ * not compared). Returns 0, or -1 when out of memory or the shapes
+ * differ. */
+int restab_append(restab *dst, const restab *src);
+
 size_t restab_nrows(const restab *t);
 size_t restab_ncols(const restab *t);
 

@@ -9,6 +9,7 @@
  * as JSON integers and numbers that read back exactly; and as the text
  * table for people (aligned columns, numbers right-aligned to 4
  * significant digits). A failed write must give ST_EIO naming the output.
+ * Appending one table to another copies its rows.
  */
 #include "unit.h"
 
@@ -77,6 +78,29 @@ static void test_csv(void **state)
                              "'=cmd,NA,0.33333333333333331,TRUE,\"q\"\"x\"\n");
     free(csv);
     restab_free(t);
+}
+
+/* Appending copies every row and cell (text included) after dst's own;
+ * tables of another width are refused. */
+static void test_append(void **state)
+{
+    (void)state;
+    restab *a = sample(), *b = sample();
+    assert_int_equal(restab_append(a, b), 0);
+    restab_free(b); /* a's copies must not borrow b's text */
+    assert_int_equal(restab_nrows(a), 6);
+    char *csv = written(a, FORMAT_CSV, NULL);
+    const char *rows = "E01000001,25,2.385,TRUE,\"Smith, J.\"\n"
+                       "E01000002,-3,NA,FALSE,NA\n"
+                       "'=cmd,NA,0.33333333333333331,TRUE,\"q\"\"x\"\n";
+    char want[512];
+    snprintf(want, sizeof want, "area_id,n,score,flag,note\n%s%s", rows, rows);
+    assert_string_equal(csv, want);
+    free(csv);
+    restab *narrow = restab_create(names, 2);
+    assert_int_equal(restab_append(narrow, a), -1);
+    restab_free(narrow);
+    restab_free(a);
 }
 
 static void test_csv_header_only_and_quoted_names(void **state)
@@ -271,6 +295,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_append),
         cmocka_unit_test(test_csv_header_only_and_quoted_names),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_json_empty_table),
