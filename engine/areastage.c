@@ -602,7 +602,8 @@ static status fit_models(const area_stage_input *in, frame *f,
                 st = ST_ENOMEM;
         }
     if (st == ST_OK) {
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) default(none) \
+    shared(task, n, in, f)
         for (size_t k = 0; k < n; k++)
             task[k].st = fit_model(in, f, task[k].sec, &task[k].m,
                                    &task[k].warnings, task[k].err);
