@@ -14,7 +14,7 @@ BUILD    ?= build
 BIN      ?= ecometer
 DEPS_PKG := gcc make pkg-config libgsl-dev libcsv-dev libinih-dev \
             libjansson-dev libcairo2-dev libpango1.0-dev libcmocka-dev \
-            nettle-dev fonts-dejavu-core
+            nettle-dev fonts-dejavu-core libxml2-utils
 ASAN_PKG := clang libomp-14-dev libclang-rt-14-dev
 # ----------------------------------------------------------------------------
 
@@ -33,8 +33,10 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC   := $(wildcard tests/unit/test_*.c)
 TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN   := $(BUILD)/tests/csvcmp
+FIGCHECK   := $(BUILD)/tests/figcheck # beside csvcmp, where checks find it
 
-.PHONY: all check golden demo bench asan lint format deps deps-asan clean
+.PHONY: all check golden demo bench asan fuzz fuzz-smoke fuzz-build lint \
+        format deps deps-asan clean
 
 all: $(BIN)
 
@@ -55,7 +57,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libecometer.a
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/csvcmp: tests/tools/csvcmp.c $(BUILD)/libecometer.a
+$(BUILD)/tests/csvcmp $(BUILD)/tests/figcheck: $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libecometer.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
@@ -78,12 +80,12 @@ deps-asan: deps
 	    apt-get install -y -qq $(ASAN_PKG) >/dev/null)
 
 # One golden case: make golden CASE=name (all cases without CASE).
-golden: $(BIN) $(TOOL_BIN)
+golden: $(BIN) $(TOOL_BIN) $(FIGCHECK)
 	@ECOMETER=$(CURDIR)/$(BIN) CSVCMP=$(CURDIR)/$(TOOL_BIN) \
 	  tests/run_golden.sh $(CASE)
 
 check: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TOOL_BIN)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TOOL_BIN) $(FIGCHECK)
 	@tests/run_all.sh "$(CURDIR)/$(BIN)" "$(CURDIR)/$(TOOL_BIN)" $(TEST_BIN)
 
 demo: deps
@@ -101,6 +103,38 @@ asan: deps-asan
 	  -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  OMP="-fopenmp=libomp"
 
+# libFuzzer harnesses (tests/fuzz/) for the readers, built with clang,
+# ASan and UBSan into build-fuzz/; each runs FUZZ_SECONDS and any crash,
+# hang, leak or failed check fails the target. fuzz-smoke is CI's short
+# run. Reproduce a failure with build-fuzz/fuzz_NAME build-fuzz/crashes/...
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build-fuzz
+FUZZ_NAMES   := table study formula expr exchanges_rows exchanges_movements
+FUZZ_SRC     := $(BASE_SRC) $(IO_SRC) models/formula.c
+FUZZ_OBJ     := $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+.SECONDARY: $(FUZZ_OBJ)
+FUZZ_CFLAGS  := $(CSTD) -O1 -g -fno-omit-frame-pointer $(WARN) $(PKG_CFLAGS) \
+                -fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (fuzz)"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@echo "  LD      $@"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+
+fuzz-build: deps-asan
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-smoke: fuzz-build
+	@tests/fuzz/run.sh 8 $(FUZZ_NAMES)
+
 lint:
 	clang-format --dry-run --Werror $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)
 	cppcheck --error-exitcode=1 --quiet --enable=warning,performance,portability \
@@ -112,6 +146,6 @@ format:
 	clang-format -i $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)
 
 clean:
-	rm -rf build build-asan $(BIN)
+	rm -rf build build-asan $(FUZZ_BUILD) $(BIN)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

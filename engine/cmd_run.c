@@ -22,6 +22,7 @@
 #include "areastage.h"
 #include "cli.h"
 #include "commands.h"
+#include "figures.h"
 #include "inputs.h"
 #include "measure.h"
 #include "outdir.h"
@@ -58,6 +59,7 @@ enum {
     T_ECOMETRIC,
     T_EXCHANGES,
     T_MODELS,
+    T_FIGURES = 7,
     T_REPORT = 8,
     T_TOTAL = 9
 };
@@ -426,6 +428,24 @@ static status write_area_tables(run_ctx *r)
     return st;
 }
 
+/* The figures, timed on their own (the tables before them count as the
+ * report's). */
+static status write_figures(run_ctx *r, double *since)
+{
+    double start = omp_get_wtime();
+    figures_input fi = {r->s,
+                        r->in.area_names ? r->in.area_names : r->in.area_ids,
+                        r->in.nareas,
+                        (const ecometric_result *const *)r->ecometric,
+                        (const double *const *const *)r->cols,
+                        r->w.n,
+                        r->area.coefficients};
+    status st = figures_write(&fi, r->od, r->err);
+    r->seconds[T_FIGURES] = omp_get_wtime() - start;
+    *since += r->seconds[T_FIGURES];
+    return st;
+}
+
 static json_t *number_or_null(double v)
 {
     return isnan(v) ? json_null() : json_real(v);
@@ -663,6 +683,7 @@ static status run_pipeline(run_ctx *r)
     if ((st = write_scale_tables(r)) != ST_OK ||
         (st = write_exchange_tables(r)) != ST_OK ||
         (st = write_area_tables(r)) != ST_OK ||
+        (st = write_figures(r, &t)) != ST_OK ||
         (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;

@@ -82,8 +82,10 @@ static status load_survey(const study *s, inputs *in, error_buf *err)
 
 static status load_areas(const study *s, inputs *in, error_buf *err)
 {
-    col_spec cols[] = {{s->areas_area, COL_TEXT, 0, 0, 0, 0}};
-    table_request req = {s->areas_file, NULL, cols, 1, NULL, 0, 1};
+    col_spec cols[] = {{s->areas_area, COL_TEXT, 0, 0, 0, 0},
+                       {s->areas_name, COL_TEXT, 0, 0, 0, 0}};
+    table_request req = {s->areas_file, NULL, cols, s->areas_name ? 2 : 1,
+                         NULL, 0, 1};
     in->areas = table_load(&req, err);
     return in->areas ? ST_OK : err->st;
 }
@@ -182,7 +184,8 @@ static status select_latest(inputs *in, error_buf *err)
 
 /* Areas numbered from the areas file (or the survey without one); every
  * survey area must be in the areas file. */
-static status index_areas(inputs *in, const char *area_col, error_buf *err)
+static status index_areas(inputs *in, const char *area_col, int named,
+                          error_buf *err)
 {
     const table *sv = in->survey;
     size_t n = table_nrows(sv);
@@ -194,6 +197,8 @@ static status index_areas(inputs *in, const char *area_col, error_buf *err)
                    : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     if (measure_group_index(in->areas, 0, NULL, &own, &in->area_ids,
                             &in->nareas) != 0 ||
+        (in->area_names = malloc((in->nareas ? in->nareas : 1) *
+                                 sizeof *in->area_names)) == NULL ||
         (in->area_of = malloc((n ? n : 1) * sizeof *in->area_of)) == NULL ||
         (in->area_any = malloc((n ? n : 1) * sizeof *in->area_any)) == NULL) {
         free(own);
@@ -210,9 +215,15 @@ static status index_areas(inputs *in, const char *area_col, error_buf *err)
     }
     for (size_t c = 0; c < nc; c++)
         index_of_code[c] = -1;
+    const int32_t *names =
+        named ? table_codes(in->areas, 1) : NULL;
     for (size_t r = 0; r < table_nrows(in->areas); r++)
-        if (acodes[r] >= 0)
+        if (acodes[r] >= 0) {
             index_of_code[acodes[r]] = own[r];
+            in->area_names[own[r]] = names && names[r] >= 0
+                                         ? table_text(in->areas, names[r])
+                                         : table_text(in->areas, acodes[r]);
+        }
     status st = ST_OK;
     for (size_t r = 0; r < n; r++) {
         in->area_of[r] = in->area_any[r] = -1;
@@ -269,7 +280,7 @@ status inputs_load(const study *s, inputs *in, error_buf *err)
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
         if (checks[i] != ST_OK && st == ST_OK)
             st = checks[i];
-    status idx = in->latest ? index_areas(in, s->area, err) : ST_ENOMEM;
+    status idx = in->latest ? index_areas(in, s->area, s->areas_name != NULL, err) : ST_ENOMEM;
     if (st == ST_OK)
         st = idx;
 done:
@@ -280,6 +291,7 @@ done:
 
 void inputs_free(inputs *in)
 {
+    free(in->area_names);
     table_free(in->survey);
     table_free(in->areas);
     free(in->items);

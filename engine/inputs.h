@@ -29,6 +29,8 @@ typedef struct {
     int32_t *area_any;     /* per survey row: area index in any wave, -1
                               without one; NULL without an areas file */
     const char **area_ids; /* nareas ids in byte order (kept by a table) */
+    const char **area_names; /* per area: its name, else its id (kept by a
+                                table); NULL without an areas file */
     size_t nareas;
     unsigned char *latest; /* per survey row: in the latest wave */
     size_t nlatest;        /* rows in the latest wave */

@@ -148,6 +148,20 @@ int restab_append(restab *dst, const restab *src)
     return 0;
 }
 
+double restab_get_num(const restab *t, size_t row, size_t col)
+{
+    const cell *c = &t->cells[row * t->ncols + col];
+    return c->kind == CELL_NUM   ? c->v.num
+           : c->kind == CELL_INT ? (double)c->v.i
+                                 : (double)NAN;
+}
+
+const char *restab_get_text(const restab *t, size_t row, size_t col)
+{
+    const cell *c = &t->cells[row * t->ncols + col];
+    return c->kind == CELL_TEXT ? c->v.text : NULL;
+}
+
 size_t restab_nrows(const restab *t)
 {
     return t->ncols ? t->ncells / t->ncols : 0;

@@ -36,6 +36,12 @@ int restab_na(restab *t);
  * differ. */
 int restab_append(restab *dst, const restab *src);
 
+/* A complete row's cell (row < nrows, col < ncols): its number (NaN
+ * unless a number or integer), or its text (NULL unless text; kept by the
+ * table). */
+double restab_get_num(const restab *t, size_t row, size_t col);
+const char *restab_get_text(const restab *t, size_t row, size_t col);
+
 size_t restab_nrows(const restab *t);
 size_t restab_ncols(const restab *t);
 

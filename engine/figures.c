@@ -1,0 +1,215 @@
+/*
+ * figures.c — the data of each figure of `run`, gathered from the stages'
+ * results, then drawn by plots/ (see figures.h).
+ */
+#include "figures.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../plots/caterpillar.h"
+#include "../plots/forest.h"
+#include "../plots/likert.h"
+
+enum { WIDTH = 720, HEIGHT = 480 };
+
+/* Writes figures/<name>.svg and .png. */
+static status write_figure(outdir *od, const char *name, const char *title,
+                           chart_draw_fn draw, const void *data, double height,
+                           error_buf *err)
+{
+    char svg[256], png[256];
+    snprintf(svg, sizeof svg, "figures/%s.svg", name);
+    snprintf(png, sizeof png, "figures/%s.png", name);
+    FILE *fs = outdir_open(od, svg, err);
+    if (fs == NULL)
+        return err->st;
+    FILE *fp = outdir_open(od, png, err);
+    if (fp == NULL) {
+        outdir_close(od, fs, svg, err);
+        return err->st;
+    }
+    status st =
+        chart_render(draw, data, WIDTH, height, title, fs, fp, name, err);
+    status s1 = outdir_close(od, fs, svg, err);
+    status s2 = outdir_close(od, fp, png, err);
+    return st != ST_OK ? st : s1 != ST_OK ? s1 : s2;
+}
+
+/* Answers to each item of a scale as shares of 1..K (whole answers). */
+static status likert_figure(const figures_input *in, size_t si, outdir *od,
+                            error_buf *err)
+{
+    const study_scale *sc = &in->s->scales[si];
+    size_t ncats = (size_t)(sc->high - sc->low) + 1;
+    if (ncats < 2 || ncats > 11)
+        return ST_OK; /* no diverging bar for such a range */
+    double *share = calloc(sc->nitems * ncats, sizeof *share);
+    char **item = calloc(sc->nitems, sizeof *item);
+    char(*cat)[16] = calloc(ncats, sizeof *cat);
+    const char **catp = calloc(ncats, sizeof *catp);
+    status st = share && item && cat && catp ? ST_OK : ST_ENOMEM;
+    for (size_t i = 0; st == ST_OK && i < sc->nitems; i++) {
+        const double *col = in->items[si][i];
+        double n = 0;
+        for (size_t r = 0; r < in->nrespondents; r++)
+            if (!isnan(col[r])) {
+                share[i * ncats + (size_t)(col[r] - sc->low)]++;
+                n++;
+            }
+        for (size_t k = 0; k < ncats; k++)
+            share[i * ncats + k] /= n > 0 ? n : 1;
+        if (asprintf(&item[i], "%s%s", sc->items[i],
+                     sc->reversed[i] ? " (reversed)" : "") < 0) {
+            item[i] = NULL;
+            st = ST_ENOMEM;
+        }
+    }
+    for (size_t k = 0; st == ST_OK && k < ncats; k++) {
+        snprintf(cat[k], sizeof cat[k], "%g", sc->low + (double)k);
+        catp[k] = cat[k];
+    }
+    char title[200], name[160];
+    snprintf(title, sizeof title, "Answers to the %s items", sc->name);
+    snprintf(name, sizeof name, "likert_%s", sc->name);
+    likert_data d = {title,
+                     "Share of respondents giving each answer (latest wave); "
+                     "bars centred on the middle answer",
+                     "Reversed items are shown as answered, before reversal.",
+                     sc->nitems,
+                     ncats,
+                     (const char *const *)item,
+                     catp,
+                     share};
+    if (st == ST_OK)
+        st = write_figure(od, name, title, likert_draw, &d,
+                          160 + 26.0 * (double)sc->nitems, err);
+    else
+        err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; item && i < sc->nitems; i++)
+        free(item[i]);
+    free(item);
+    free(share);
+    free(cat);
+    free(catp);
+    return st;
+}
+
+/* Area scores with score ± 1.96 SE. */
+static status caterpillar_figure(const figures_input *in, size_t si, outdir *od,
+                                 error_buf *err)
+{
+    const study_scale *sc = &in->s->scales[si];
+    const ecometric_result *e = in->ecometric[si];
+    size_t n = e->nareas, m = 0;
+    double *low = malloc((n ? n : 1) * sizeof *low);
+    double *high = malloc((n ? n : 1) * sizeof *high);
+    if (low == NULL || high == NULL) {
+        free(low);
+        free(high);
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    double sum = 0;
+    for (size_t k = 0; k < n; k++) {
+        low[k] = e->score[k] - 1.96 * e->se[k];
+        high[k] = e->score[k] + 1.96 * e->se[k];
+        if (!isnan(e->score[k])) {
+            sum += e->score[k];
+            m++;
+        }
+    }
+    char title[200], name[160], sub[200], label[120];
+    snprintf(title, sizeof title, "Area scores: %s", sc->name);
+    snprintf(sub, sizeof sub,
+             "Ecometric score of each area with its 95%% interval; dashed: "
+             "the mean of %zu areas",
+             m);
+    snprintf(label, sizeof label, "%s score (answer scale %g to %g)", sc->name,
+             sc->low, sc->high);
+    snprintf(name, sizeof name, "caterpillar_%s", sc->name);
+    caterpillar_data d = {
+        title,
+        sub,
+        "Intervals: score ± 1.96 conditional SD. Overlapping intervals mean "
+        "the data cannot tell the areas apart.",
+        label,
+        n,
+        e->score,
+        low,
+        high,
+        in->area_labels,
+        m ? sum / (double)m : (double)NAN};
+    status st =
+        write_figure(od, name, title, caterpillar_draw, &d, HEIGHT, err);
+    free(low);
+    free(high);
+    return st;
+}
+
+/* A [model]'s coefficients but the intercept, as coefficients.csv has
+ * them (columns: model, term, estimate, std_error, statistic, p_value,
+ * conf_low, conf_high). */
+static status forest_figure(const figures_input *in, const study_section *sec,
+                            outdir *od, error_buf *err)
+{
+    const restab *t = in->coefficients;
+    size_t rows = restab_nrows(t), m = 0;
+    const char **term = malloc((rows ? rows : 1) * sizeof *term);
+    double *v = malloc((rows ? rows : 1) * 3 * sizeof *v);
+    if (term == NULL || v == NULL) {
+        free(term);
+        free(v);
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t r = 0; r < rows; r++) {
+        const char *model = restab_get_text(t, r, 0);
+        const char *name = restab_get_text(t, r, 1);
+        if (model == NULL || name == NULL || strcmp(model, sec->name) != 0 ||
+            strcmp(name, "(Intercept)") == 0)
+            continue;
+        term[m] = name;
+        v[m] = restab_get_num(t, r, 2);
+        v[rows + m] = restab_get_num(t, r, 6);
+        v[2 * rows + m++] = restab_get_num(t, r, 7);
+    }
+    const char *family = study_get(sec, "family");
+    int counts = family && strcmp(family, "gaussian") != 0;
+    char title[200], name[160];
+    snprintf(title, sizeof title, "Model %s: coefficients", sec->name);
+    snprintf(name, sizeof name, "forest_%s", sec->name);
+    forest_data d = {title,
+                     study_get(sec, "formula"),
+                     "Squares: estimates; lines: 95% intervals; dashed: no "
+                     "effect. The intercept is not shown.",
+                     counts ? "coefficient (log rate ratio per unit)"
+                            : "coefficient (change in the outcome per unit)",
+                     m,
+                     term,
+                     v,
+                     v + rows,
+                     v + 2 * rows,
+                     0};
+    status st = m == 0 ? ST_OK
+                       : write_figure(od, name, title, forest_draw, &d,
+                                      150 + 24.0 * (double)m, err);
+    free(term);
+    free(v);
+    return st;
+}
+
+status figures_write(const figures_input *in, outdir *od, error_buf *err)
+{
+    status st = ST_OK;
+    for (size_t i = 0; st == ST_OK && i < in->s->nscales; i++) {
+        st = likert_figure(in, i, od, err);
+        if (st == ST_OK && in->ecometric[i] != NULL)
+            st = caterpillar_figure(in, i, od, err);
+    }
+    for (size_t i = 0; st == ST_OK && in->coefficients && i < in->s->nsections;
+         i++)
+        if (strcmp(in->s->sections[i].kind, "model") == 0)
+            st = forest_figure(in, &in->s->sections[i], od, err);
+    return st;
+}

@@ -1,0 +1,30 @@
+/*
+ * figures.h — the figures of `run` (SPEC §4), drawn by plots/ from the
+ * stages' results and written as DIR/figures/<kind>_<subject>.svg and
+ * .png: likert_<scale> (answers to each item), caterpillar_<scale> (area
+ * scores with 95% intervals) and forest_<model> (coefficients). Figures
+ * are drawn in study order, so the output does not depend on threads.
+ */
+#ifndef ECOMETER_FIGURES_H
+#define ECOMETER_FIGURES_H
+
+#include "../io/restab.h"
+#include "../io/study.h"
+#include "../models/ecometric.h"
+#include "outdir.h"
+
+typedef struct {
+    const study *s;
+    const char *const *area_labels; /* per area: its name, else its id */
+    size_t nareas;
+    const ecometric_result *const *ecometric; /* per scale */
+    const double *const *const *items; /* per scale: its item columns over
+                                          the latest wave's respondents */
+    size_t nrespondents;
+    const restab *coefficients; /* SPEC §4 columns, or NULL */
+} figures_input;
+
+/* Draws and writes every figure; ST_OK, or the failure with err set. */
+status figures_write(const figures_input *in, outdir *od, error_buf *err);
+
+#endif
