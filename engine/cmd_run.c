@@ -439,7 +439,11 @@ static status write_figures(run_ctx *r, double *since)
                         (const ecometric_result *const *)r->ecometric,
                         (const double *const *const *)r->cols,
                         r->w.n,
-                        r->area.coefficients};
+                        r->area.coefficients,
+                        r->in.area_ids,
+                        r->in.area_regions,
+                        r->x,
+                        r->recip};
     status st = figures_write(&fi, r->od, r->err);
     r->seconds[T_FIGURES] = omp_get_wtime() - start;
     *since += r->seconds[T_FIGURES];

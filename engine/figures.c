@@ -12,6 +12,7 @@
 #include "../plots/caterpillar.h"
 #include "../plots/forest.h"
 #include "../plots/likert.h"
+#include "../plots/profile.h"
 
 enum { WIDTH = 720, HEIGHT = 480 };
 
@@ -199,6 +200,128 @@ static status forest_figure(const figures_input *in, const study_section *sec,
     return st;
 }
 
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The median of the non-NaN values among v[0..n) (sorted in place). */
+static double median(double *v, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i]))
+            v[m++] = v[i];
+    if (m == 0)
+        return (double)NAN;
+    qsort(v, m, sizeof *v, by_double);
+    return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+}
+
+static const char *const profile_rows[RECIP_PROFILE] = {
+    "Assets (hours per member)",
+    "Capacity (share who give)",
+    "Mutuality (share who give and receive)",
+    "Networks (largest connected share)",
+    "Shared roles (peer hours share)",
+    "Catalysts (member / professional hours)"};
+
+/* The region (group) of each exchange area, -1 outside the study's
+ * areas; groups are the regions in byte order, or one of all areas. */
+static size_t profile_groups(const figures_input *in, int32_t *group,
+                             const char **names)
+{
+    size_t ngroups = 0;
+    if (in->area_regions != NULL) {
+        for (size_t a = 0; a < in->nareas; a++)
+            names[ngroups++] = in->area_regions[a];
+        qsort(names, ngroups, sizeof *names, by_text);
+        size_t k = 0;
+        for (size_t g = 0; g < ngroups; g++)
+            if (k == 0 || strcmp(names[g], names[k - 1]) != 0)
+                names[k++] = names[g];
+        ngroups = k;
+    }
+    if (ngroups == 0 || ngroups > CHART_NCOLOURS) {
+        ngroups = 1;
+        names[0] = "all areas";
+    }
+    for (size_t k = 0; k < in->recip->nareas; k++) {
+        const char *id = exchanges_area_id(in->x, (int32_t)k);
+        const char *const *hit = bsearch(&id, in->area_ids, in->nareas,
+                                         sizeof *in->area_ids, by_text);
+        group[k] = -1;
+        if (hit == NULL)
+            continue;
+        if (ngroups == 1) {
+            group[k] = 0;
+            continue;
+        }
+        const char *region = in->area_regions[hit - in->area_ids];
+        const char **g =
+            bsearch(&region, names, ngroups, sizeof *names, by_text);
+        group[k] = g ? (int32_t)(g - names) : -1;
+    }
+    return ngroups;
+}
+
+/* Each region's median percentile on the six characteristics. */
+static status profile_figure(const figures_input *in, outdir *od,
+                             error_buf *err)
+{
+    size_t n = in->recip->nareas, K = in->nareas;
+    double *pct = malloc((n ? n : 1) * RECIP_PROFILE * sizeof *pct);
+    double *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    double *value = malloc(CHART_NCOLOURS * RECIP_PROFILE * sizeof *value);
+    int32_t *group = malloc((n ? n : 1) * sizeof *group);
+    const char **names =
+        malloc((K > CHART_NCOLOURS ? K : CHART_NCOLOURS) * sizeof *names);
+    status st = ST_OK;
+    if (!pct || !tmp || !value || !group || !names ||
+        recip_profile(in->recip, pct) != 0) {
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    size_t ngroups = profile_groups(in, group, names);
+    for (size_t g = 0; g < ngroups; g++)
+        for (size_t j = 0; j < RECIP_PROFILE; j++) {
+            size_t m = 0;
+            for (size_t k = 0; k < n; k++)
+                if (group[k] == (int32_t)g)
+                    tmp[m++] = pct[k * RECIP_PROFILE + j];
+            value[g * RECIP_PROFILE + j] = median(tmp, m);
+        }
+    profile_data d = {
+        "Co-production profile",
+        ngroups > 1 ? "Median percentile among areas, by region: 50 is a "
+                      "typical area; higher is more"
+                    : "Median percentile among areas: 50 is a typical area; "
+                      "higher is more",
+        "The six characteristics of co-production (Boyle & Harris 2009), "
+        "each as a percentile among the areas with exchanges.",
+        "percentile among areas",
+        RECIP_PROFILE,
+        ngroups,
+        profile_rows,
+        names,
+        value};
+    st = write_figure(od, "profile_coproduction", d.title, profile_draw, &d,
+                      340, err);
+done:
+    free(pct);
+    free(tmp);
+    free(value);
+    free(group);
+    free(names);
+    return st;
+}
+
 status figures_write(const figures_input *in, outdir *od, error_buf *err)
 {
     status st = ST_OK;
@@ -211,5 +334,7 @@ status figures_write(const figures_input *in, outdir *od, error_buf *err)
          i++)
         if (strcmp(in->s->sections[i].kind, "model") == 0)
             st = forest_figure(in, &in->s->sections[i], od, err);
+    if (st == ST_OK && in->recip != NULL && in->x != NULL)
+        st = profile_figure(in, od, err);
     return st;
 }

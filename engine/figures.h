@@ -2,15 +2,19 @@
  * figures.h — the figures of `run` (SPEC §4), drawn by plots/ from the
  * stages' results and written as DIR/figures/<kind>_<subject>.svg and
  * .png: likert_<scale> (answers to each item), caterpillar_<scale> (area
- * scores with 95% intervals) and forest_<model> (coefficients). Figures
+ * scores with 95% intervals), forest_<model> (coefficients) and
+ * profile_coproduction (the median percentile of each co-production
+ * characteristic among the areas of each region). Figures
  * are drawn in study order, so the output does not depend on threads.
  */
 #ifndef ECOMETER_FIGURES_H
 #define ECOMETER_FIGURES_H
 
+#include "../io/exchanges.h"
 #include "../io/restab.h"
 #include "../io/study.h"
 #include "../models/ecometric.h"
+#include "../models/reciprocity.h"
 #include "outdir.h"
 
 typedef struct {
@@ -21,7 +25,11 @@ typedef struct {
     const double *const *const *items; /* per scale: its item columns over
                                           the latest wave's respondents */
     size_t nrespondents;
-    const restab *coefficients; /* SPEC §4 columns, or NULL */
+    const restab *coefficients;      /* SPEC §4 columns, or NULL */
+    const char *const *area_ids;     /* per area, in byte order */
+    const char *const *area_regions; /* per area, or NULL */
+    const exchanges *x;              /* [exchanges], or NULL */
+    const recip_result *recip;       /* its indices, or NULL */
 } figures_input;
 
 /* Draws and writes every figure; ST_OK, or the failure with err set. */

@@ -82,10 +82,14 @@ static status load_survey(const study *s, inputs *in, error_buf *err)
 
 static status load_areas(const study *s, inputs *in, error_buf *err)
 {
-    col_spec cols[] = {{s->areas_area, COL_TEXT, 0, 0, 0, 0},
-                       {s->areas_name, COL_TEXT, 0, 0, 0, 0}};
-    table_request req = {s->areas_file, NULL, cols, s->areas_name ? 2 : 1,
-                         NULL, 0, 1};
+    /* the id, then the name and the region where the study names them */
+    col_spec cols[3] = {{s->areas_area, COL_TEXT, 0, 0, 0, 0}};
+    size_t n = 1;
+    if (s->areas_name)
+        cols[n++] = (col_spec){s->areas_name, COL_TEXT, 0, 0, 0, 0};
+    if (s->areas_region)
+        cols[n++] = (col_spec){s->areas_region, COL_TEXT, 0, 0, 0, 0};
+    table_request req = {s->areas_file, NULL, cols, n, NULL, 0, 1};
     in->areas = table_load(&req, err);
     return in->areas ? ST_OK : err->st;
 }
@@ -185,7 +189,7 @@ static status select_latest(inputs *in, error_buf *err)
 /* Areas numbered from the areas file (or the survey without one); every
  * survey area must be in the areas file. */
 static status index_areas(inputs *in, const char *area_col, int named,
-                          error_buf *err)
+                          int regions, error_buf *err)
 {
     const table *sv = in->survey;
     size_t n = table_nrows(sv);
@@ -199,6 +203,9 @@ static status index_areas(inputs *in, const char *area_col, int named,
                             &in->nareas) != 0 ||
         (in->area_names = malloc((in->nareas ? in->nareas : 1) *
                                  sizeof *in->area_names)) == NULL ||
+        (regions &&
+         (in->area_regions = malloc((in->nareas ? in->nareas : 1) *
+                                    sizeof *in->area_regions)) == NULL) ||
         (in->area_of = malloc((n ? n : 1) * sizeof *in->area_of)) == NULL ||
         (in->area_any = malloc((n ? n : 1) * sizeof *in->area_any)) == NULL) {
         free(own);
@@ -215,14 +222,18 @@ static status index_areas(inputs *in, const char *area_col, int named,
     }
     for (size_t c = 0; c < nc; c++)
         index_of_code[c] = -1;
-    const int32_t *names =
-        named ? table_codes(in->areas, 1) : NULL;
+    const int32_t *names = named ? table_codes(in->areas, 1) : NULL;
+    const int32_t *region =
+        regions ? table_codes(in->areas, named ? 2 : 1) : NULL;
     for (size_t r = 0; r < table_nrows(in->areas); r++)
         if (acodes[r] >= 0) {
             index_of_code[acodes[r]] = own[r];
             in->area_names[own[r]] = names && names[r] >= 0
                                          ? table_text(in->areas, names[r])
                                          : table_text(in->areas, acodes[r]);
+            if (region)
+                in->area_regions[own[r]] =
+                    region[r] >= 0 ? table_text(in->areas, region[r]) : "NA";
         }
     status st = ST_OK;
     for (size_t r = 0; r < n; r++) {
@@ -280,7 +291,9 @@ status inputs_load(const study *s, inputs *in, error_buf *err)
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
         if (checks[i] != ST_OK && st == ST_OK)
             st = checks[i];
-    status idx = in->latest ? index_areas(in, s->area, s->areas_name != NULL, err) : ST_ENOMEM;
+    status idx = in->latest ? index_areas(in, s->area, s->areas_name != NULL,
+                                          s->areas_region != NULL, err)
+                            : ST_ENOMEM;
     if (st == ST_OK)
         st = idx;
 done:
@@ -292,6 +305,7 @@ done:
 void inputs_free(inputs *in)
 {
     free(in->area_names);
+    free(in->area_regions);
     table_free(in->survey);
     table_free(in->areas);
     free(in->items);

@@ -18,19 +18,21 @@ typedef struct {
     table *survey;                             /* NULL without [survey] */
     size_t col_respondent, col_area, col_wave; /* columns of survey */
     int has_wave;
-    char **items;          /* every scale item once, in study order, then
-                              every `adjust` covariate once */
-    size_t nitems;         /* all of them */
-    size_t nanswers;       /* the items proper (the rest are covariates) */
-    size_t first_item;     /* survey column of items[0]; the rest follow */
-    table *areas;          /* NULL without [areas] */
-    int32_t *area_of;      /* per survey row: area index, -1 outside the
-                              latest wave */
-    int32_t *area_any;     /* per survey row: area index in any wave, -1
-                              without one; NULL without an areas file */
-    const char **area_ids; /* nareas ids in byte order (kept by a table) */
-    const char **area_names; /* per area: its name, else its id (kept by a
-                                table); NULL without an areas file */
+    char **items;              /* every scale item once, in study order, then
+                                  every `adjust` covariate once */
+    size_t nitems;             /* all of them */
+    size_t nanswers;           /* the items proper (the rest are covariates) */
+    size_t first_item;         /* survey column of items[0]; the rest follow */
+    table *areas;              /* NULL without [areas] */
+    int32_t *area_of;          /* per survey row: area index, -1 outside the
+                                  latest wave */
+    int32_t *area_any;         /* per survey row: area index in any wave, -1
+                                  without one; NULL without an areas file */
+    const char **area_ids;     /* nareas ids in byte order (kept by a table) */
+    const char **area_names;   /* per area: its name, else its id (kept by a
+                                  table); NULL without an areas file */
+    const char **area_regions; /* per area: its region ("NA" when blank);
+                                  NULL without a region column */
     size_t nareas;
     unsigned char *latest; /* per survey row: in the latest wave */
     size_t nlatest;        /* rows in the latest wave */

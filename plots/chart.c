@@ -139,6 +139,7 @@ double chart_text(chart *c, double x, double y, const char *text,
     set_colour(c->cr, f->colour);
     cairo_move_to(c->cr, x - f->ax * w, y - f->ay * h);
     pango_cairo_show_layout(c->cr, c->layout);
+    cairo_new_path(c->cr); /* no current point left for the next shape */
     cairo_restore(c->cr);
     return h;
 }
