@@ -4,6 +4,7 @@
  */
 #include "areastage.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +78,11 @@ void area_stage_free(area_stage_tables *t)
     restab_free(t->mediation);
     restab_free(t->groups);
     free(t->warnings);
+    for (size_t i = 0; i < t->nscatters; i++) {
+        free(t->scatters[i].x);
+        free(t->scatters[i].y);
+    }
+    free(t->scatters);
     memset(t, 0, sizeof *t);
 }
 
@@ -419,10 +425,72 @@ static reg_se se_of(const char *se, const char **cluster)
     return SE_CLASSICAL;
 }
 
+/* The scatter of a fitted fixed-effects model (see model_scatter); 0, or
+ * -1 when out of memory. A model with no predictor gets none. */
+static int add_scatter(const study_section *sec, const formula *fm,
+                       const design *d, const reg_result *r, int counts,
+                       area_stage_tables *out)
+{
+    size_t p = d->p, j = p > 0 && strcmp(d->names[0], "(Intercept)") == 0;
+    if (j >= p || r->vcov == NULL)
+        return 0;
+    model_scatter *more =
+        realloc(out->scatters, (out->nscatters + 1) * sizeof *more);
+    if (more == NULL)
+        return -1;
+    out->scatters = more;
+    model_scatter *m = &more[out->nscatters];
+    memset(m, 0, sizeof *m);
+    m->model = sec->name;
+    m->n = d->n;
+    m->x = malloc((d->n ? d->n : 1) * sizeof *m->x);
+    m->y = malloc((d->n ? d->n : 1) * sizeof *m->y);
+    double *g = calloc(p, sizeof *g);
+    if (m->x == NULL || m->y == NULL || g == NULL) {
+        free(m->x);
+        free(m->y);
+        free(g);
+        return -1;
+    }
+    out->nscatters++;
+    double per = counts && d->offset ? 1000 : 1, lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < d->n; i++) {
+        m->x[i] = d->X[i * p + j];
+        m->y[i] = d->y[i] * per / (d->offset && counts ? exp(d->offset[i]) : 1);
+        lo = fmin(lo, m->x[i]);
+        hi = fmax(hi, m->x[i]);
+        for (size_t k = 0; k < p; k++) /* the predictors' means */
+            g[k] += d->X[i * p + k] / (double)d->n;
+    }
+    snprintf(m->x_name, sizeof m->x_name, "%s", d->names[j]);
+    snprintf(m->y_label, sizeof m->y_label,
+             counts && d->offset ? "%s per 1,000 of exposure" : "%s",
+             fm->response_label);
+    double q = r->t_dist ? gsl_cdf_tdist_Pinv(0.975, r->df_residual)
+                         : gsl_cdf_ugaussian_Pinv(0.975);
+    for (size_t k = 0; k < SCATTER_LINE; k++) {
+        g[j] = lo + (hi - lo) * (double)k / (SCATTER_LINE - 1);
+        double eta = 0, var = 0;
+        for (size_t a = 0; a < p; a++) {
+            eta += g[a] * r->beta[a];
+            for (size_t b = 0; b < p; b++)
+                var += g[a] * r->vcov[a * p + b] * g[b];
+        }
+        double se = sqrt(fmax(var, 0));
+        m->line_x[k] = g[j];
+        m->fit[k] = counts ? exp(eta) * per : eta;
+        m->low[k] = counts ? exp(eta - q * se) * per : eta - q * se;
+        m->high[k] = counts ? exp(eta + q * se) * per : eta + q * se;
+    }
+    free(g);
+    return 0;
+}
+
 /* A model without random terms: OLS or a GLM (METHODS §5–6). */
 static status fit_fixed(const study *s, const study_section *sec,
-                        const design *d, design_lookup lookup, void *ctx,
-                        mixed_tables *m, area_stage_tables *out, error_buf *err)
+                        const formula *fm, const design *d,
+                        design_lookup lookup, void *ctx, mixed_tables *m,
+                        area_stage_tables *out, error_buf *err)
 {
     const char *cluster;
     reg_se kind = se_of(study_get(sec, "se"), &cluster);
@@ -476,6 +544,7 @@ static status fit_fixed(const study *s, const study_section *sec,
         stage_warn(out, "model_not_converged",
                    "[model %s]: the fit did not converge", sec->name);
     int rc = mixed_regression_add(m, sec->name, d, r);
+    rc |= add_scatter(sec, fm, d, r, ri.family != FAMILY_GAUSSIAN, out);
     reg_result_free(r);
     return rc ? err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory") : ST_OK;
 }
@@ -561,8 +630,9 @@ static status fit_model(const area_stage_input *in, frame *f,
                    "of the model were dropped",
                    sec->name, d->dropped, survey ? "respondent(s)" : "area(s)");
     if (d != NULL)
-        st = fm->nrandom > 0 ? fit_mixed(s, sec, d, m, out, err)
-                             : fit_fixed(s, sec, d, lookup, ctx, m, out, err);
+        st = fm->nrandom > 0
+                 ? fit_mixed(s, sec, d, m, out, err)
+                 : fit_fixed(s, sec, fm, d, lookup, ctx, m, out, err);
     design_free(d);
     respondents_free(resp);
     free(cols);
@@ -574,7 +644,7 @@ static status fit_model(const area_stage_input *in, frame *f,
 typedef struct {
     const study_section *sec;
     mixed_tables m;
-    area_stage_tables warnings; /* only its warning list is used */
+    area_stage_tables warnings; /* only its warnings and scatter are used */
     error_buf *err;
     status st;
 } model_task;
@@ -602,7 +672,7 @@ static status fit_models(const area_stage_input *in, frame *f,
                 st = ST_ENOMEM;
         }
     if (st == ST_OK) {
-#pragma omp parallel for schedule(dynamic, 1) default(none) \
+#pragma omp parallel for schedule(dynamic, 1) default(none)                    \
     shared(task, n, in, f)
         for (size_t k = 0; k < n; k++)
             task[k].st = fit_model(in, f, task[k].sec, &task[k].m,
@@ -621,10 +691,21 @@ static status fit_models(const area_stage_input *in, frame *f,
         for (size_t w = 0; w < task[k].warnings.nwarnings; w++)
             stage_warn(out, task[k].warnings.warnings[w].code, "%s",
                        task[k].warnings.warnings[w].message);
+        if (task[k].warnings.nscatters > 0) { /* at most one per model */
+            model_scatter *more =
+                realloc(out->scatters, (out->nscatters + 1) * sizeof *more);
+            if (more == NULL) {
+                st = ST_ENOMEM;
+                break;
+            }
+            out->scatters = more;
+            more[out->nscatters++] = task[k].warnings.scatters[0];
+            task[k].warnings.nscatters = 0;
+        }
     }
     for (size_t k = 0; task && k < n; k++) {
         mixed_tables_free(&task[k].m);
-        free(task[k].warnings.warnings);
+        area_stage_free(&task[k].warnings);
         free(task[k].err);
     }
     free(task);

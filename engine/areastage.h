@@ -39,8 +39,25 @@ typedef struct {
     char message[400];
 } area_warning;
 
+/* What a fixed-effects model's scatter figure needs: its rows' outcome
+ * against the first predictor (for count models the rate per 1,000 of
+ * exp(offset)), and the fitted curve at the other predictors' means with
+ * its 95% band (on the response scale). */
+enum { SCATTER_LINE = 64 };
+typedef struct {
+    const char *model; /* the [model]'s name (kept by the study) */
+    char x_name[128], y_label[256];
+    size_t n;
+    double *x, *y;
+    double line_x[SCATTER_LINE], fit[SCATTER_LINE];
+    double low[SCATTER_LINE], high[SCATTER_LINE];
+} model_scatter;
+
 typedef struct {
     restab *indices, *loadings, *coefficients, *fit, *mediation, *groups;
+    model_scatter *scatters; /* fixed-effects models with a predictor, in
+                                study order */
+    size_t nscatters;
     area_warning *warnings; /* dropped rows, fallbacks, non-convergence */
     size_t nwarnings;
 } area_stage_tables; /* NULL where the study has no such section */

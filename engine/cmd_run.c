@@ -443,7 +443,9 @@ static status write_figures(run_ctx *r, double *since)
                         r->in.area_ids,
                         r->in.area_regions,
                         r->x,
-                        r->recip};
+                        r->recip,
+                        r->area.scatters,
+                        r->area.nscatters};
     status st = figures_write(&fi, r->od, r->err);
     r->seconds[T_FIGURES] = omp_get_wtime() - start;
     *since += r->seconds[T_FIGURES];

@@ -13,6 +13,7 @@
 #include "../plots/forest.h"
 #include "../plots/likert.h"
 #include "../plots/profile.h"
+#include "../plots/scatter.h"
 
 enum { WIDTH = 720, HEIGHT = 480 };
 
@@ -200,6 +201,34 @@ static status forest_figure(const figures_input *in, const study_section *sec,
     return st;
 }
 
+static status scatter_figure(const model_scatter *m, outdir *od, error_buf *err)
+{
+    char title[512], name[160], sub[400];
+    snprintf(title, sizeof title, "Model %s: %s against %s", m->model,
+             m->y_label, m->x_name);
+    snprintf(sub, sizeof sub,
+             "%zu rows of the model; the line is the fit at the other "
+             "predictors' means, with its 95%% band",
+             m->n);
+    snprintf(name, sizeof name, "scatter_%s", m->model);
+    scatter_data d = {title,
+                      sub,
+                      m->n > SCATTER_HEX_ABOVE
+                          ? "Hexagons: darker where more rows fall."
+                          : "Points: the model's rows.",
+                      m->x_name,
+                      m->y_label,
+                      m->n,
+                      m->x,
+                      m->y,
+                      SCATTER_LINE,
+                      m->line_x,
+                      m->fit,
+                      m->low,
+                      m->high};
+    return write_figure(od, name, title, scatter_draw, &d, HEIGHT, err);
+}
+
 static int by_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -334,6 +363,8 @@ status figures_write(const figures_input *in, outdir *od, error_buf *err)
          i++)
         if (strcmp(in->s->sections[i].kind, "model") == 0)
             st = forest_figure(in, &in->s->sections[i], od, err);
+    for (size_t i = 0; st == ST_OK && i < in->nscatters; i++)
+        st = scatter_figure(&in->scatters[i], od, err);
     if (st == ST_OK && in->recip != NULL && in->x != NULL)
         st = profile_figure(in, od, err);
     return st;

@@ -2,7 +2,8 @@
  * figures.h — the figures of `run` (SPEC §4), drawn by plots/ from the
  * stages' results and written as DIR/figures/<kind>_<subject>.svg and
  * .png: likert_<scale> (answers to each item), caterpillar_<scale> (area
- * scores with 95% intervals), forest_<model> (coefficients) and
+ * scores with 95% intervals), forest_<model> (coefficients),
+ * scatter_<model> (outcome against the first predictor, with the fit) and
  * profile_coproduction (the median percentile of each co-production
  * characteristic among the areas of each region). Figures
  * are drawn in study order, so the output does not depend on threads.
@@ -15,6 +16,7 @@
 #include "../io/study.h"
 #include "../models/ecometric.h"
 #include "../models/reciprocity.h"
+#include "areastage.h"
 #include "outdir.h"
 
 typedef struct {
@@ -30,6 +32,8 @@ typedef struct {
     const char *const *area_regions; /* per area, or NULL */
     const exchanges *x;              /* [exchanges], or NULL */
     const recip_result *recip;       /* its indices, or NULL */
+    const model_scatter *scatters;   /* per fixed-effects model */
+    size_t nscatters;
 } figures_input;
 
 /* Draws and writes every figure; ST_OK, or the failure with err set. */

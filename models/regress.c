@@ -334,6 +334,7 @@ void reg_result_free(reg_result *r)
         return;
     free(r->beta);
     free(r->se);
+    free(r->vcov);
     free(r);
 }
 
@@ -520,11 +521,11 @@ reg_result *reg_fit(const reg_input *in, error_buf *err, size_t *dependent)
     }
     for (size_t j = 0; j < p; j++)
         r->se[j] = sqrt(V[j * p + j]);
+    r->vcov = V;
     wls_free(&s);
     free(mu);
     free(z);
     free(w);
-    free(V);
     free(ones);
     free(b0);
     return r;

@@ -11,6 +11,7 @@
 
 #include "../../plots/caterpillar.h"
 #include "../../plots/chart.h"
+#include "../../plots/scatter.h"
 
 static void test_map(void **state)
 {
@@ -148,12 +149,45 @@ static void test_render(void **state)
     free(png);
 }
 
+/* Beyond SCATTER_HEX_ABOVE points the scatter bins into hexagons: the
+ * PNG of 5,000 points on a line is drawn, and identical twice. */
+static void test_scatter_hexes(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    for (size_t i = 0; i < N; i++) {
+        x[i] = (double)i / N;
+        y[i] = 2 * x[i] + (double)(i % 7) / 20;
+    }
+    double lx[2] = {0, 1}, ly[2] = {0.15, 2.15}, lo[2] = {0.1, 2.1},
+           hi[2] = {0.2, 2.2};
+    scatter_data d = {"t", "s", "c", "x", "y", N, x, y, 2, lx, ly, lo, hi};
+    char *buf[2] = {NULL, NULL};
+    size_t len[2];
+    for (int k = 0; k < 2; k++) {
+        FILE *f = open_memstream(&buf[k], &len[k]);
+        error_buf err = {0};
+        assert_int_equal(
+            chart_render(scatter_draw, &d, 300, 200, "t", NULL, f, "t", &err),
+            ST_OK);
+        assert_int_equal(fclose(f), 0);
+    }
+    assert_int_equal(len[0], len[1]);
+    assert_memory_equal(buf[0], buf[1], len[0]);
+    assert_true(len[0] > 2000); /* more than a blank PNG */
+    free(buf[0]);
+    free(buf[1]);
+    free(x);
+    free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_map),        cmocka_unit_test(test_ticks),
         cmocka_unit_test(test_nice_range), cmocka_unit_test(test_tick_label),
-        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_render),     cmocka_unit_test(test_scatter_hexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
