@@ -35,7 +35,7 @@ TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN   := $(BUILD)/tests/csvcmp
 FIGCHECK   := $(BUILD)/tests/figcheck # beside csvcmp, where checks find it
 
-.PHONY: all check golden demo bench asan fuzz fuzz-smoke fuzz-build lint \
+.PHONY: all check golden demo figures bench asan fuzz fuzz-smoke fuzz-build lint \
         format deps deps-asan clean
 
 all: $(BIN)
@@ -57,7 +57,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libecometer.a
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/csvcmp $(BUILD)/tests/figcheck: $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libecometer.a
+$(BUILD)/tests/csvcmp $(BUILD)/tests/figcheck $(BUILD)/tests/contact: $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libecometer.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
@@ -91,6 +91,11 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	./$(BIN) demo -o out/demo
+
+# A contact sheet of every demo figure, for review: out/figures.png.
+figures: demo $(BUILD)/tests/contact
+	@$(BUILD)/tests/contact out/figures.png out/demo/figures/*.png
+	@echo "wrote out/figures.png"
 
 bench: deps
 	@$(MAKE) --no-print-directory all
