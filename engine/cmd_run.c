@@ -22,9 +22,9 @@
 #include "areastage.h"
 #include "cli.h"
 #include "commands.h"
-#include "figures.h"
 #include "inputs.h"
 #include "measure.h"
+#include "narrative.h"
 #include "outdir.h"
 #include "service.h"
 
@@ -47,7 +47,7 @@ static const char demo_usage[] =
     "(default: out/demo).\n";
 
 /* Sections whose stages are not built yet in this version. */
-static const char *const pending_sections[] = {"compare", "spatial", "report"};
+static const char *const pending_sections[] = {"compare", "spatial"};
 
 enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
@@ -428,27 +428,58 @@ static status write_area_tables(run_ctx *r)
     return st;
 }
 
-/* The figures, timed on their own (the tables before them count as the
- * report's). */
-static status write_figures(run_ctx *r, double *since)
+/* The PDF's date: SOURCE_DATE_EPOCH when set (reproducible builds'
+ * convention), else the Unix epoch, so that the same inputs always give
+ * the same bytes (Cairo would write the clock). */
+static void pdf_date(char buf[32])
 {
-    double start = omp_get_wtime();
-    figures_input fi = {r->s,
-                        r->in.area_names ? r->in.area_names : r->in.area_ids,
-                        r->in.nareas,
-                        (const ecometric_result *const *)r->ecometric,
-                        (const double *const *const *)r->cols,
-                        r->w.n,
-                        r->area.coefficients,
-                        r->in.area_ids,
-                        r->in.area_regions,
-                        r->x,
-                        r->recip,
-                        r->area.scatters,
-                        r->area.nscatters};
-    status st = figures_write(&fi, r->od, r->err);
-    r->seconds[T_FIGURES] = omp_get_wtime() - start;
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long t = env ? strtoll(env, &end, 10) : 0;
+    time_t when = env && *env && *end == '\0' && t >= 0 ? (time_t)t : 0;
+    struct tm tm;
+    gmtime_r(&when, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The report with its figures, the figures timed on their own (the rest
+ * counts as the report's). */
+static status write_report(run_ctx *r, double *since)
+{
+    const char **code = calloc(r->nwarnings + 1, sizeof *code);
+    const char **message = calloc(r->nwarnings + 1, sizeof *message);
+    if (code == NULL || message == NULL) {
+        free(code);
+        free(message);
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < r->nwarnings; i++) {
+        code[i] = r->warnings[i].code;
+        message[i] = r->warnings[i].message;
+    }
+    char date[32];
+    pdf_date(date);
+    narrative_input ni = {
+        {r->s, r->in.area_names ? r->in.area_names : r->in.area_ids,
+         r->in.nareas, (const ecometric_result *const *)r->ecometric,
+         (const double *const *const *)r->cols, r->w.n, r->area.coefficients,
+         r->in.area_ids, r->in.area_regions, r->x, r->recip, r->area.scatters,
+         r->area.nscatters},
+        (const scale_result *const *)r->results,
+        r->in.nlatest,
+        r->in.has_wave ? r->in.latest_wave : 0,
+        r->area.fit,
+        r->area.mediation,
+        code,
+        message,
+        r->nwarnings,
+        r->seed,
+        date};
+    r->seconds[T_FIGURES] = 0;
+    status st = narrative_write(&ni, r->od, &r->seconds[T_FIGURES], r->err);
     *since += r->seconds[T_FIGURES];
+    free(code);
+    free(message);
     return st;
 }
 
@@ -689,7 +720,7 @@ static status run_pipeline(run_ctx *r)
     if ((st = write_scale_tables(r)) != ST_OK ||
         (st = write_exchange_tables(r)) != ST_OK ||
         (st = write_area_tables(r)) != ST_OK ||
-        (st = write_figures(r, &t)) != ST_OK ||
+        (st = write_report(r, &t)) != ST_OK ||
         (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;

@@ -17,31 +17,20 @@
 
 enum { WIDTH = 720, HEIGHT = 480 };
 
-/* Writes figures/<name>.svg and .png. */
-static status write_figure(outdir *od, const char *name, const char *title,
-                           chart_draw_fn draw, const void *data, double height,
-                           error_buf *err)
+/* Draws a figure into the report (and figures/<name>.svg and .png),
+ * captioned by its title and note. */
+static status write_figure(report *rep, const char *name, const char *title,
+                           const char *note, chart_draw_fn draw,
+                           const void *data, double height, error_buf *err)
 {
-    char svg[256], png[256];
-    snprintf(svg, sizeof svg, "figures/%s.svg", name);
-    snprintf(png, sizeof png, "figures/%s.png", name);
-    FILE *fs = outdir_open(od, svg, err);
-    if (fs == NULL)
-        return err->st;
-    FILE *fp = outdir_open(od, png, err);
-    if (fp == NULL) {
-        outdir_close(od, fs, svg, err);
-        return err->st;
-    }
-    status st =
-        chart_render(draw, data, WIDTH, height, title, fs, fp, name, err);
-    status s1 = outdir_close(od, fs, svg, err);
-    status s2 = outdir_close(od, fp, png, err);
-    return st != ST_OK ? st : s1 != ST_OK ? s1 : s2;
+    char caption[1024];
+    snprintf(caption, sizeof caption, "%s. %s", title, note ? note : "");
+    return report_figure(rep, name, title, caption, draw, data, WIDTH, height,
+                         err);
 }
 
 /* Answers to each item of a scale as shares of 1..K (whole answers). */
-static status likert_figure(const figures_input *in, size_t si, outdir *od,
+static status likert_figure(const figures_input *in, size_t si, report *rep,
                             error_buf *err)
 {
     const study_scale *sc = &in->s->scales[si];
@@ -86,7 +75,7 @@ static status likert_figure(const figures_input *in, size_t si, outdir *od,
                      catp,
                      share};
     if (st == ST_OK)
-        st = write_figure(od, name, title, likert_draw, &d,
+        st = write_figure(rep, name, title, d.caption, likert_draw, &d,
                           160 + 26.0 * (double)sc->nitems, err);
     else
         err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
@@ -100,8 +89,8 @@ static status likert_figure(const figures_input *in, size_t si, outdir *od,
 }
 
 /* Area scores with score ± 1.96 SE. */
-static status caterpillar_figure(const figures_input *in, size_t si, outdir *od,
-                                 error_buf *err)
+static status caterpillar_figure(const figures_input *in, size_t si,
+                                 report *rep, error_buf *err)
 {
     const study_scale *sc = &in->s->scales[si];
     const ecometric_result *e = in->ecometric[si];
@@ -143,8 +132,8 @@ static status caterpillar_figure(const figures_input *in, size_t si, outdir *od,
         high,
         in->area_labels,
         m ? sum / (double)m : (double)NAN};
-    status st =
-        write_figure(od, name, title, caterpillar_draw, &d, HEIGHT, err);
+    status st = write_figure(rep, name, title, d.caption, caterpillar_draw, &d,
+                             HEIGHT, err);
     free(low);
     free(high);
     return st;
@@ -154,7 +143,7 @@ static status caterpillar_figure(const figures_input *in, size_t si, outdir *od,
  * them (columns: model, term, estimate, std_error, statistic, p_value,
  * conf_low, conf_high). */
 static status forest_figure(const figures_input *in, const study_section *sec,
-                            outdir *od, error_buf *err)
+                            report *rep, error_buf *err)
 {
     const restab *t = in->coefficients;
     size_t rows = restab_nrows(t), m = 0;
@@ -194,14 +183,15 @@ static status forest_figure(const figures_input *in, const study_section *sec,
                      v + 2 * rows,
                      0};
     status st = m == 0 ? ST_OK
-                       : write_figure(od, name, title, forest_draw, &d,
-                                      150 + 24.0 * (double)m, err);
+                       : write_figure(rep, name, title, d.caption, forest_draw,
+                                      &d, 150 + 24.0 * (double)m, err);
     free(term);
     free(v);
     return st;
 }
 
-static status scatter_figure(const model_scatter *m, outdir *od, error_buf *err)
+static status scatter_figure(const model_scatter *m, report *rep,
+                             error_buf *err)
 {
     char title[512], name[160], sub[400];
     snprintf(title, sizeof title, "Model %s: %s against %s", m->model,
@@ -226,7 +216,8 @@ static status scatter_figure(const model_scatter *m, outdir *od, error_buf *err)
                       m->fit,
                       m->low,
                       m->high};
-    return write_figure(od, name, title, scatter_draw, &d, HEIGHT, err);
+    return write_figure(rep, name, title, d.caption, scatter_draw, &d, HEIGHT,
+                        err);
 }
 
 static int by_double(const void *a, const void *b)
@@ -301,7 +292,7 @@ static size_t profile_groups(const figures_input *in, int32_t *group,
 }
 
 /* Each region's median percentile on the six characteristics. */
-static status profile_figure(const figures_input *in, outdir *od,
+static status profile_figure(const figures_input *in, report *rep,
                              error_buf *err)
 {
     size_t n = in->recip->nareas, K = in->nareas;
@@ -340,8 +331,8 @@ static status profile_figure(const figures_input *in, outdir *od,
         profile_rows,
         names,
         value};
-    st = write_figure(od, "profile_coproduction", d.title, profile_draw, &d,
-                      340, err);
+    st = write_figure(rep, "profile_coproduction", d.title, d.caption,
+                      profile_draw, &d, 340, err);
 done:
     free(pct);
     free(tmp);
@@ -351,21 +342,30 @@ done:
     return st;
 }
 
-status figures_write(const figures_input *in, outdir *od, error_buf *err)
+status figures_likert(const figures_input *in, size_t scale, report *rep,
+                      error_buf *err)
 {
-    status st = ST_OK;
-    for (size_t i = 0; st == ST_OK && i < in->s->nscales; i++) {
-        st = likert_figure(in, i, od, err);
-        if (st == ST_OK && in->ecometric[i] != NULL)
-            st = caterpillar_figure(in, i, od, err);
-    }
-    for (size_t i = 0; st == ST_OK && in->coefficients && i < in->s->nsections;
-         i++)
-        if (strcmp(in->s->sections[i].kind, "model") == 0)
-            st = forest_figure(in, &in->s->sections[i], od, err);
+    return likert_figure(in, scale, rep, err);
+}
+
+status figures_caterpillar(const figures_input *in, size_t scale, report *rep,
+                           error_buf *err)
+{
+    return in->ecometric[scale] ? caterpillar_figure(in, scale, rep, err)
+                                : ST_OK;
+}
+
+status figures_model(const figures_input *in, const study_section *sec,
+                     report *rep, error_buf *err)
+{
+    status st = in->coefficients ? forest_figure(in, sec, rep, err) : ST_OK;
     for (size_t i = 0; st == ST_OK && i < in->nscatters; i++)
-        st = scatter_figure(&in->scatters[i], od, err);
-    if (st == ST_OK && in->recip != NULL && in->x != NULL)
-        st = profile_figure(in, od, err);
+        if (strcmp(in->scatters[i].model, sec->name) == 0)
+            st = scatter_figure(&in->scatters[i], rep, err);
     return st;
+}
+
+status figures_profile(const figures_input *in, report *rep, error_buf *err)
+{
+    return in->recip && in->x ? profile_figure(in, rep, err) : ST_OK;
 }

@@ -17,7 +17,7 @@
 #include "../models/ecometric.h"
 #include "../models/reciprocity.h"
 #include "areastage.h"
-#include "outdir.h"
+#include "report.h"
 
 typedef struct {
     const study *s;
@@ -36,7 +36,15 @@ typedef struct {
     size_t nscatters;
 } figures_input;
 
-/* Draws and writes every figure; ST_OK, or the failure with err set. */
-status figures_write(const figures_input *in, outdir *od, error_buf *err);
+/* Each figure (or the figures of one [model]: forest and scatter), drawn
+ * into the report, which also writes them to figures/. ST_OK, or the
+ * failure with err set. */
+status figures_likert(const figures_input *in, size_t scale, report *rep,
+                      error_buf *err);
+status figures_caterpillar(const figures_input *in, size_t scale, report *rep,
+                           error_buf *err);
+status figures_model(const figures_input *in, const study_section *sec,
+                     report *rep, error_buf *err);
+status figures_profile(const figures_input *in, report *rep, error_buf *err);
 
 #endif

@@ -230,14 +230,15 @@ void chart_axis_y(chart *c, const chart_box *b, const chart_scale *s,
                    label, &fl);
 }
 
-/* Draws the figure on a fresh context over surface s, scaled by k. */
-static status draw_on(cairo_surface_t *s, double k, chart_draw_fn draw,
-                      const void *data, double width, double height,
-                      const char *name, error_buf *err)
+status chart_draw_on(cairo_t *cr, chart_draw_fn draw, const void *data,
+                     double width, double height, const char *name,
+                     error_buf *err)
 {
-    chart c = {cairo_create(s), NULL, width, height};
-    cairo_scale(c.cr, k, k);
-    PangoContext *pc = pango_cairo_create_context(c.cr);
+    chart c = {cr, NULL, width, height};
+    cairo_save(cr);
+    cairo_rectangle(cr, 0, 0, width, height);
+    cairo_clip(cr);
+    PangoContext *pc = pango_cairo_create_context(cr);
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
@@ -245,20 +246,32 @@ static status draw_on(cairo_surface_t *s, double k, chart_draw_fn draw,
     pango_cairo_context_set_font_options(pc, fo);
     pango_cairo_context_set_resolution(pc, 72);
     c.layout = pango_layout_new(pc);
-    cairo_set_source_rgb(c.cr, 1, 1, 1);
-    cairo_paint(c.cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
     int drawn = draw(&c, data);
-    cairo_status_t cs = cairo_status(c.cr);
+    cairo_status_t cs = cairo_status(cr);
     g_object_unref(c.layout);
     g_object_unref(pc);
     cairo_font_options_destroy(fo);
-    cairo_destroy(c.cr);
+    cairo_restore(cr);
     if (drawn != 0)
         return err_set(err, ST_ENOMEM, name, 0, 0, "out of memory");
     if (cs != CAIRO_STATUS_SUCCESS)
         return err_set(err, ST_EIO, name, 0, 0, "drawing failed: %s",
                        cairo_status_to_string(cs));
     return ST_OK;
+}
+
+/* Draws the figure on a fresh context over surface s, scaled by k. */
+static status draw_on(cairo_surface_t *s, double k, chart_draw_fn draw,
+                      const void *data, double width, double height,
+                      const char *name, error_buf *err)
+{
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, k, k);
+    status st = chart_draw_on(cr, draw, data, width, height, name, err);
+    cairo_destroy(cr);
+    return st;
 }
 
 /* An in-memory copy of what Cairo writes. */

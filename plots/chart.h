@@ -101,6 +101,13 @@ void chart_axis_y(chart *c, const chart_box *b, const chart_scale *s,
  * memory. */
 typedef int (*chart_draw_fn)(chart *c, const void *data);
 
+/* Draws a figure of width × height points on cr at its current
+ * transformation (white ground, clipped to the figure), as the outputs
+ * do; for documents that place figures themselves. */
+status chart_draw_on(cairo_t *cr, chart_draw_fn draw, const void *data,
+                     double width, double height, const char *name,
+                     error_buf *err);
+
 /* Draws a figure of width × height points and writes it as SVG (with a
  * <title>) to svg and as PNG at twice the size to png (either may be
  * NULL). Returns ST_OK, or ST_EIO / ST_ENOMEM with err set naming `name`

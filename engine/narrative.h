@@ -1,0 +1,35 @@
+/*
+ * narrative.h — the report of `run` (SPEC §4, issue "The report"): its
+ * sections in order (summary; data; measurement; area scores;
+ * co-production and reciprocity; models; mediation; comparing areas;
+ * spatial; evaluation; methods and reproducibility), each opening with
+ * sentences written from the numbers and the caveats a careful analyst
+ * would add, then its tables and figures. Written through report.h into
+ * report.html and report.pdf.
+ */
+#ifndef ECOMETER_NARRATIVE_H
+#define ECOMETER_NARRATIVE_H
+
+#include <stdint.h>
+
+#include "../models/scale.h"
+#include "figures.h"
+
+typedef struct {
+    figures_input fig;
+    const scale_result *const *scales; /* per study scale */
+    size_t nrespondents;               /* in the latest wave */
+    long latest_wave;                  /* or 0 without waves */
+    const restab *fit, *mediation;     /* or NULL */
+    const char *const *warning_code, *const *warning_message;
+    size_t nwarnings;
+    uint64_t seed;
+    const char *date; /* the PDF's date (ISO 8601) */
+} narrative_input;
+
+/* Writes report.html, report.pdf and the figures into od; the seconds
+ * spent on figures are added to *figure_seconds. */
+status narrative_write(const narrative_input *in, outdir *od,
+                       double *figure_seconds, error_buf *err);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * report.c — the HTML and PDF reports (see report.h). The HTML body is
+ * gathered in memory and written at the end, after its table of contents.
+ */
+#include "report.h"
+
+#include <omp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../plots/document.h"
+
+enum { MAX_SECTIONS = 32 };
+
+struct report {
+    outdir *od;
+    FILE *pdf_file;
+    document *pdf;
+    char *title;
+    char *body; /* the HTML after the contents */
+    size_t body_len;
+    FILE *html; /* writes body */
+    char *section[MAX_SECTIONS];
+    size_t nsections, nfigures;
+    double *figure_seconds; /* time spent drawing figures, accumulated */
+    int failed;             /* memory ran out while building the HTML */
+};
+
+static const char css[] =
+    "body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#222;"
+    "max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}"
+    "h1{font-size:1.8em}h2{border-bottom:1px solid #ccc;margin-top:2em}"
+    "figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}"
+    "figcaption{color:#555;font-size:.9em}"
+    "table{border-collapse:collapse;margin:1em 0;font-size:.85em}"
+    "caption{text-align:left;font-weight:bold;margin-bottom:.3em}"
+    "th,td{padding:.2em .6em;border-bottom:1px solid #e5e5e5}"
+    "th{text-align:left;border-bottom:1px solid #999}td.n{text-align:right;"
+    "font-variant-numeric:tabular-nums}"
+    "pre{background:#f6f6f6;padding:.8em;overflow-x:auto;font-size:.8em}"
+    "nav ol{columns:2}"
+    "@media print{h2{break-before:page}figure{break-inside:avoid}}";
+
+/* Writes s with &, <, > and " escaped. */
+static void put_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            putc(*s, f);
+        }
+}
+
+report *report_create(outdir *od, const char *title, const char *date,
+                      double *figure_seconds, error_buf *err)
+{
+    report *r = calloc(1, sizeof *r);
+    if (r == NULL || (r->title = strdup(title)) == NULL ||
+        (r->html = open_memstream(&r->body, &r->body_len)) == NULL) {
+        report_free(r);
+        err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    r->od = od;
+    r->figure_seconds = figure_seconds;
+    r->pdf_file = outdir_open(od, "report.pdf", err);
+    if (r->pdf_file == NULL) {
+        report_free(r);
+        return NULL;
+    }
+    r->pdf = document_create(r->pdf_file, title, date);
+    if (r->pdf == NULL) {
+        report_free(r);
+        err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    document_heading(r->pdf, 1, title);
+    return r;
+}
+
+void report_free(report *r)
+{
+    if (r == NULL)
+        return;
+    if (r->pdf != NULL) {
+        error_buf ignored;
+        document_finish(r->pdf, "report.pdf", &ignored);
+    }
+    if (r->pdf_file != NULL)
+        fclose(r->pdf_file); /* the temporary folder goes too */
+    if (r->html != NULL)
+        fclose(r->html);
+    free(r->body);
+    for (size_t i = 0; i < r->nsections; i++)
+        free(r->section[i]);
+    free(r->title);
+    free(r);
+}
+
+void report_heading(report *r, int level, const char *text)
+{
+    if (level == 2 && r->nsections < MAX_SECTIONS) {
+        r->section[r->nsections] = strdup(text);
+        r->failed |= r->section[r->nsections] == NULL;
+        fprintf(r->html, "<h2 id=\"s%zu\">", ++r->nsections);
+    } else {
+        fprintf(r->html, "<h%d>", level);
+    }
+    put_escaped(r->html, text);
+    fprintf(r->html, "</h%d>\n", level);
+    document_heading(r->pdf, level, text);
+}
+
+void report_paragraph(report *r, const char *fmt, ...)
+{
+    char *text = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&text, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        r->failed = 1;
+        return;
+    }
+    fputs("<p>", r->html);
+    put_escaped(r->html, text);
+    fputs("</p>\n", r->html);
+    document_paragraph(r->pdf, text);
+    free(text);
+}
+
+void report_preformatted(report *r, const char *text)
+{
+    fputs("<pre>", r->html);
+    put_escaped(r->html, text);
+    fputs("</pre>\n", r->html);
+    document_preformatted(r->pdf, text);
+}
+
+/* Whether a cell reads as a number (right-aligned in both reports). */
+static int numeric(const char *s)
+{
+    char *end;
+    if (*s == '\0')
+        return 0;
+    strtod(s, &end);
+    return *end == '\0' || strcmp(s, "NA") == 0;
+}
+
+void report_table(report *r, const char *caption, size_t ncols,
+                  const char *const *header, const char *const *cells,
+                  size_t nrows)
+{
+    fputs("<table>\n<caption>", r->html);
+    put_escaped(r->html, caption);
+    fputs("</caption>\n<thead><tr>", r->html);
+    for (size_t c = 0; c < ncols; c++) {
+        fputs("<th scope=\"col\">", r->html);
+        put_escaped(r->html, header[c]);
+        fputs("</th>", r->html);
+    }
+    fputs("</tr></thead>\n<tbody>\n", r->html);
+    for (size_t i = 0; i < nrows; i++) {
+        fputs("<tr>", r->html);
+        for (size_t c = 0; c < ncols; c++) {
+            const char *cell = cells[i * ncols + c];
+            fputs(numeric(cell) ? "<td class=\"n\">" : "<td>", r->html);
+            put_escaped(r->html, cell);
+            fputs("</td>", r->html);
+        }
+        fputs("</tr>\n", r->html);
+    }
+    fputs("</tbody>\n</table>\n", r->html);
+    document_table(r->pdf, caption, ncols, header, cells, nrows);
+}
+
+/* Writes Cairo's SVG into the page: without the XML declaration, and with
+ * every id and reference to one prefixed "fN-". */
+static void inline_svg(FILE *f, const char *svg, size_t n, size_t fig)
+{
+    const char *p = strstr(svg, "<svg");
+    if (p == NULL)
+        return;
+    static const char *const refs[] = {"id=\"", "href=\"#", "url(#"};
+    const char *end = svg + n;
+    while (p < end) {
+        size_t k = 0, len = 0;
+        for (; k < 3; k++) {
+            len = strlen(refs[k]);
+            if ((size_t)(end - p) >= len && memcmp(p, refs[k], len) == 0)
+                break;
+        }
+        if (k < 3) {
+            fwrite(p, 1, len, f);
+            fprintf(f, "f%zu-", fig);
+            p += len;
+        } else {
+            putc(*p++, f);
+        }
+    }
+}
+
+static status write_file(outdir *od, const char *rel, const char *data,
+                         size_t n, error_buf *err)
+{
+    FILE *f = outdir_open(od, rel, err);
+    if (f == NULL)
+        return err->st;
+    size_t wrote = fwrite(data, 1, n, f);
+    status st = outdir_close(od, f, rel, err);
+    if (st == ST_OK && wrote != n)
+        st = err_set(err, ST_EIO, rel, 0, 0, "cannot write");
+    return st;
+}
+
+status report_figure(report *r, const char *name, const char *title,
+                     const char *caption, chart_draw_fn draw, const void *data,
+                     double width, double height, error_buf *err)
+{
+    double start = omp_get_wtime();
+    char *svg = NULL;
+    size_t n = 0;
+    char rel[300];
+    FILE *mem = open_memstream(&svg, &n);
+    if (mem == NULL)
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status st =
+        chart_render(draw, data, width, height, title, mem, NULL, name, err);
+    if (fclose(mem) != 0 && st == ST_OK)
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    snprintf(rel, sizeof rel, "figures/%s.svg", name);
+    if (st == ST_OK)
+        st = write_file(r->od, rel, svg, n, err);
+    snprintf(rel, sizeof rel, "figures/%s.png", name);
+    FILE *png = st == ST_OK ? outdir_open(r->od, rel, err) : NULL;
+    if (st == ST_OK && png == NULL)
+        st = err->st;
+    if (png != NULL) {
+        st = chart_render(draw, data, width, height, title, NULL, png, name,
+                          err);
+        status cst = outdir_close(r->od, png, rel, err);
+        st = st != ST_OK ? st : cst;
+    }
+    if (st == ST_OK) {
+        fprintf(r->html, "<figure id=\"%s\">\n", name);
+        inline_svg(r->html, svg, n, ++r->nfigures);
+        fputs("<figcaption>", r->html);
+        put_escaped(r->html, caption);
+        fputs("</figcaption>\n</figure>\n", r->html);
+        st = document_figure(r->pdf, draw, data, width, height, caption, name,
+                             err);
+    }
+    free(svg);
+    if (r->figure_seconds)
+        *r->figure_seconds += omp_get_wtime() - start;
+    return st;
+}
+
+status report_finish(report *r, error_buf *err)
+{
+    status st = ST_OK;
+    if (fclose(r->html) != 0 || r->failed)
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    r->html = NULL;
+    FILE *f = st == ST_OK ? outdir_open(r->od, "report.html", err) : NULL;
+    if (st == ST_OK && f == NULL)
+        st = err->st;
+    if (f != NULL) {
+        fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+              "charset=\"utf-8\">\n<title>",
+              f);
+        put_escaped(f, r->title);
+        fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>",
+                css);
+        put_escaped(f, r->title);
+        fputs("</h1></header>\n<nav aria-label=\"Contents\"><h2>Contents</h2>"
+              "<ol>\n",
+              f);
+        for (size_t i = 0; i < r->nsections; i++) {
+            fprintf(f, "<li><a href=\"#s%zu\">", i + 1);
+            put_escaped(f, r->section[i] ? r->section[i] : "");
+            fputs("</a></li>\n", f);
+        }
+        fputs("</ol></nav>\n<main>\n", f);
+        fwrite(r->body, 1, r->body_len, f);
+        fputs("</main>\n</body>\n</html>\n", f);
+        st = outdir_close(r->od, f, "report.html", err);
+    }
+    status pst = document_finish(r->pdf, "report.pdf", err);
+    r->pdf = NULL;
+    status cst = outdir_close(r->od, r->pdf_file, "report.pdf", err);
+    r->pdf_file = NULL;
+    report_free(r);
+    return st != ST_OK ? st : pst != ST_OK ? pst : cst;
+}
