@@ -17,5 +17,7 @@ int cmd_reciprocity(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_mediate(int argc, char **argv);
 int cmd_did(int argc, char **argv);
+int cmd_funnel(int argc, char **argv);
+int cmd_moran(int argc, char **argv);
 
 #endif

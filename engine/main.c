@@ -54,11 +54,10 @@ static const command commands[] = {
     {"reciprocity", "EXCHANGES.csv [options]",
      "reciprocity and co-production indices per area", cmd_reciprocity, NULL},
     {"funnel", "DATA.csv --id C --type ratio|proportion|score ...",
-     "funnel-plot limits, intervals and flags", NULL, "the comparison issue"},
+     "funnel-plot limits, intervals and flags", cmd_funnel, NULL},
     {"moran",
      "DATA.csv --id C --var C --neighbours EDGES.csv [--permutations N]",
-     "Moran's I with analytic and permutation inference", NULL,
-     "the comparison issue"},
+     "Moran's I with analytic and permutation inference", cmd_moran, NULL},
 };
 
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };

@@ -21,7 +21,9 @@ enum {
     RNG_TAG_AREAS = 1,       /* simulate: the area-level draws */
     RNG_TAG_RESPONDENTS = 2, /* simulate: one stream per (wave, area) */
     RNG_TAG_EXCHANGES = 3,   /* simulate: one stream per area */
-    RNG_TAG_BOOTSTRAP = 4    /* mediation: one stream per replicate */
+    RNG_TAG_BOOTSTRAP = 4,   /* mediation: one stream per replicate */
+    RNG_TAG_RANKS = 5,       /* rank intervals: one stream per draw */
+    RNG_TAG_PERMUTATIONS = 6 /* Moran's I: one stream per permutation */
 };
 
 /* The 32-bit seed of a stream (documented above). */
