@@ -66,7 +66,8 @@ int area_stage_wanted(const study *s)
 {
     return study_find(s, "derive", NULL) || study_find(s, "index", NULL) ||
            study_find(s, "model", NULL) || study_find(s, "mediation", NULL) ||
-           study_find(s, "evaluate", NULL);
+           study_find(s, "evaluate", NULL) || study_find(s, "compare", NULL) ||
+           study_find(s, "spatial", NULL);
 }
 
 void area_stage_free(area_stage_tables *t)
@@ -77,6 +78,11 @@ void area_stage_free(area_stage_tables *t)
     restab_free(t->fit);
     restab_free(t->mediation);
     restab_free(t->groups);
+    frame_free(t->frame);
+    table_free(t->areas_table);
+    for (size_t k = 0; k < t->nkeep; k++)
+        free(t->keep[k]);
+    free(t->keep);
     free(t->warnings);
     for (size_t i = 0; i < t->nscatters; i++) {
         free(t->scatters[i].x);
@@ -176,6 +182,14 @@ static status load_areas(const area_stage_input *in, frame *f, table **t,
             }
         } else if (strcmp(sec->kind, "evaluate") == 0) {
             want(study_get(sec, "treated"), &l);
+        } else if (strcmp(sec->kind, "compare") == 0) {
+            static const char *const keys[] = {"observed", "denominator",
+                                               "expected", "score", "se"};
+            for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+                if (study_get(sec, keys[k]))
+                    want(study_get(sec, keys[k]), &l);
+        } else if (strcmp(sec->kind, "spatial") == 0) {
+            list_names(study_get(sec, "variables"), &l, keep, nkeep);
         } else if (strcmp(sec->kind, "index") == 0) {
             list_names(study_get(sec, "from"), &l, keep, nkeep);
         } else if (strcmp(sec->kind, "mediation") == 0) {
@@ -868,12 +882,12 @@ status area_stage_run(const area_stage_input *in, area_stage_tables *out,
         st = run_mediation(in, f, out, err);
     if (st == ST_OK)
         st = run_evaluations(in, f, out, err);
+    /* the frame (and what it borrows) stays for the comparison stages */
+    out->frame = f;
+    out->areas_table = t;
+    out->keep = keep;
+    out->nkeep = nkeep;
     if (st != ST_OK)
         area_stage_free(out);
-    frame_free(f);
-    table_free(t);
-    for (size_t k = 0; k < nkeep; k++)
-        free(keep[k]);
-    free(keep);
     return st;
 }

@@ -59,6 +59,10 @@ typedef struct {
                                 study order */
     size_t nscatters;
     area_warning *warnings; /* dropped rows, fallbacks, non-convergence */
+    struct frame *frame;    /* the area frame, for the comparison stages */
+    table *areas_table;     /* the areas columns it holds */
+    char **keep;            /* names it borrows */
+    size_t nkeep;
     size_t nwarnings;
 } area_stage_tables; /* NULL where the study has no such section */
 

@@ -15,6 +15,7 @@
 #include "../models/funnel.h"
 #include "cli.h"
 #include "commands.h"
+#include "comparetab.h"
 #include "neighbours.h"
 
 enum {
@@ -86,13 +87,7 @@ static const struct {
            {"multiplicative", FUNNEL_OD_MULTIPLICATIVE},
            {"additive", FUNNEL_OD_ADDITIVE}};
 
-static const char *const flag_names[] = {"low", "within", "high"};
-
 static const char *const table_names[] = {"funnel", "overdispersion", "spine"};
-static const char *const funnel_cols[] = {
-    "indicator", "area_id",  "type",   "observed", "denominator", "expected",
-    "value",     "target",   "ci_low", "ci_high",  "lower95",     "upper95",
-    "lower998",  "upper998", "z",      "flag95",   "flag998"};
 static const char *const od_cols[] = {
     "indicator", "type", "areas",          "target",  "rate",
     "phi",       "tau2", "overdispersion", "adjusted"};
@@ -258,30 +253,18 @@ static status check_values(const table *t, const funnel_input *in,
     return st;
 }
 
-static int flag_cell(restab *t, signed char f)
-{
-    return f == FUNNEL_FLAG_NA ? restab_na(t)
-                               : restab_text(t, flag_names[f + 1]);
-}
-
+/* One funnel.csv row per row of the data. */
 static int funnel_rows(restab *t, const char *name, const char *type,
                        const table *data, const funnel_result *r)
 {
-    int rc = 0;
-    const int32_t *ids = table_codes(data, C_ID);
-    for (size_t i = 0; i < r->n; i++) {
-        rc |= restab_text(t, name);
-        rc |= restab_text(t, table_text(data, ids[i]));
-        rc |= restab_text(t, type);
-        const double v[] = {r->observed[i], r->denominator[i], r->expected[i],
-                            r->value[i],    r->target,         r->ci_low[i],
-                            r->ci_high[i],  r->lower95[i],     r->upper95[i],
-                            r->lower998[i], r->upper998[i],    r->z[i]};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-            rc |= restab_num(t, v[k]);
-        rc |= flag_cell(t, r->flag95[i]);
-        rc |= flag_cell(t, r->flag998[i]);
-    }
+    const int32_t *code = table_codes(data, C_ID);
+    const char **ids = malloc((r->n ? r->n : 1) * sizeof *ids);
+    if (ids == NULL)
+        return -1;
+    for (size_t i = 0; i < r->n; i++)
+        ids[i] = table_text(data, code[i]);
+    int rc = comparetab_funnel_rows(t, name, type, ids, r);
+    free(ids);
     return rc;
 }
 
@@ -317,8 +300,7 @@ static status run_funnel(const funnel_args *a, const cli_common *c,
                          (const char *const *)a->missing,
                          a->nmissing > 0 ? (size_t)a->nmissing : 0,
                          0};
-    restab *ft = restab_create(funnel_cols, 17),
-           *ot = restab_create(od_cols, 9);
+    restab *ft = comparetab_funnel_create(), *ot = restab_create(od_cols, 9);
     restab *st_ = restab_create(spine_cols, 8);
     funnel_result *r = NULL;
     status st = ST_ENOMEM;

@@ -15,6 +15,7 @@
 #include "../models/moran.h"
 #include "cli.h"
 #include "commands.h"
+#include "comparetab.h"
 #include "neighbours.h"
 
 enum {
@@ -54,11 +55,6 @@ static const char usage[] =
     "needs a value.\n";
 
 static const char *const table_names[] = {"spatial"};
-static const char *const spatial_cols[] = {
-    "variable",        "moran_i",         "expected",
-    "variance_normal", "variance_random", "z_random",
-    "p_random",        "p_permutation",   "permutations"};
-
 typedef struct {
     const char *data, *id, *neighbours;
     char **vars, **missing;
@@ -175,7 +171,7 @@ static status run_moran(const moran_args *a, const cli_common *c,
 {
     size_t nv = (size_t)a->nvars;
     col_spec *cols = calloc(nv + 1, sizeof *cols);
-    restab *out = restab_create(spatial_cols, 9);
+    restab *out = comparetab_spatial_create();
     neighbour_list nb = {0};
     table *t = NULL;
     status st = ST_ENOMEM;
@@ -228,13 +224,7 @@ static status run_moran(const moran_args *a, const cli_common *c,
         }
         if (v == 0)
             warn_structure(c, &nb, r.islands, r.n);
-        rc |= restab_text(out, a->vars[v]);
-        const double x[] = {
-            r.I,        r.expected, r.variance_normal, r.variance_random,
-            r.z_random, r.p_random, r.p_permutation};
-        for (size_t k = 0; k < sizeof x / sizeof x[0]; k++)
-            rc |= restab_num(out, x[k]);
-        rc |= restab_int(out, (long long)r.permutations);
+        rc |= comparetab_spatial_row(out, a->vars[v], &r);
     }
     st = ST_ENOMEM;
     if (rc != 0)
