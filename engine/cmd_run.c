@@ -22,6 +22,7 @@
 #include "areastage.h"
 #include "cli.h"
 #include "commands.h"
+#include "compare.h"
 #include "inputs.h"
 #include "measure.h"
 #include "narrative.h"
@@ -47,7 +48,7 @@ static const char demo_usage[] =
     "(default: out/demo).\n";
 
 /* Sections whose stages are not built yet in this version. */
-static const char *const pending_sections[] = {"compare", "spatial"};
+static const char *const pending_sections[] = {"report"};
 
 enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
@@ -59,7 +60,9 @@ enum {
     T_ECOMETRIC,
     T_EXCHANGES,
     T_MODELS,
-    T_FIGURES = 7,
+    T_COMPARE,
+    T_SPATIAL,
+    T_FIGURES,
     T_REPORT = 8,
     T_TOTAL = 9
 };
@@ -134,6 +137,7 @@ typedef struct {
     wave_scores *evaluations; /* per [evaluate] section */
     size_t nevaluations;
     area_stage_tables area; /* [derive] [index] [model] [mediation] */
+    compare_output cmp;     /* ranks, [compare], [spatial] */
     outdir *od;
     error_buf *err;
 } run_ctx;
@@ -380,11 +384,13 @@ static status write_scale_tables(run_ctx *r)
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < r->s->nscales && st == ST_OK; i++) {
         const study_scale *sc = &r->s->scales[i];
-        if (ecometric_tables_add(&e, sc->name, r->ecometric[i], r->results[i],
-                                 r->results[i]->score, r->w.group, r->w.n,
-                                 r->in.area_ids, (const char *const *)sc->items,
-                                 sc->nitems, (const char *const *)sc->adjust,
-                                 sc->nadjust) != 0)
+        if (ecometric_tables_add(
+                &e, sc->name, r->ecometric[i], r->results[i],
+                r->results[i]->score, r->w.group, r->w.n, r->in.area_ids,
+                (const char *const *)sc->items, sc->nitems,
+                (const char *const *)sc->adjust, sc->nadjust,
+                r->cmp.rank_low ? r->cmp.rank_low[i] : NULL,
+                r->cmp.rank_high ? r->cmp.rank_high[i] : NULL) != 0)
             st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (st == ST_OK)
@@ -420,6 +426,8 @@ static status write_area_tables(run_ctx *r)
                   {"tables/coefficients.csv", r->area.coefficients},
                   {"tables/model_fit.csv", r->area.fit},
                   {"tables/groups.csv", r->area.groups},
+                  {"tables/funnel.csv", r->cmp.funnel},
+                  {"tables/spatial.csv", r->cmp.spatial},
                   {"tables/mediation.csv", r->area.mediation}};
     status st = ST_OK;
     for (size_t i = 0; st == ST_OK && i < sizeof tables / sizeof *tables; i++)
@@ -714,6 +722,25 @@ static status run_pipeline(run_ctx *r)
     }
     if ((st = stage_done(r, T_MODELS, &t)) != ST_OK)
         return st;
+    compare_input ci = {r->s,
+                        r->area.frame,
+                        r->area.areas_table,
+                        r->in.area_ids,
+                        r->in.nareas,
+                        (const ecometric_result *const *)r->ecometric,
+                        r->seed};
+    if (r->in.survey != NULL &&
+        (st = compare_run(&ci, &r->cmp, r->err)) != ST_OK)
+        return st;
+    if ((st = stage_done(r, T_COMPARE, &t)) != ST_OK)
+        return st;
+    if (r->in.survey != NULL &&
+        (st = compare_spatial(&ci, &r->cmp, r->err)) != ST_OK)
+        return st;
+    for (size_t i = 0; i < r->cmp.nwarnings; i++)
+        warn(r, r->cmp.warnings[i].code, "%s", r->cmp.warnings[i].message);
+    if ((st = stage_done(r, T_SPATIAL, &t)) != ST_OK)
+        return st;
     r->od = outdir_begin(r->c.out, r->err);
     if (r->od == NULL)
         return r->err->st;
@@ -828,6 +855,7 @@ static int run_main(int argc, char **argv, int demo)
     free(r.ecometric);
     recip_result_free(r.recip);
     exchanges_free(r.x);
+    compare_free(&r.cmp, r.s ? r.s->nscales : 0);
     area_stage_free(&r.area);
     for (size_t i = 0; i < r.nevaluations; i++)
         wave_scores_free(&r.evaluations[i]);

@@ -303,7 +303,8 @@ static status run_scale(const scale_args *a, const cli_common *c,
             ecometric_tables_add(&em, name, er, res, res->score, group,
                                  table_nrows(t), ids,
                                  (const char *const *)a->items, p,
-                                 (const char *const *)a->adjust, q) != 0)
+                                 (const char *const *)a->adjust, q, NULL,
+                                 NULL) != 0)
             goto done;
         chosen = pick == 0   ? em.areas
                  : pick == 1 ? em.components

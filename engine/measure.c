@@ -174,7 +174,8 @@ int ecometric_tables_add(ecometric_tables *m, const char *scale,
                          const double *scores, const int32_t *area, size_t n,
                          const char *const *area_ids,
                          const char *const *item_names, size_t nitems,
-                         const char *const *covariates, size_t ncov)
+                         const char *const *covariates, size_t ncov,
+                         const double *rank_low, const double *rank_high)
 {
     size_t K = e->nareas;
     double *sum = calloc(K ? K : 1, sizeof *sum);
@@ -210,8 +211,8 @@ int ecometric_tables_add(ecometric_tables *m, const char *scale,
         rc |= restab_num(m->areas,
                          s && s->groups ? s->groups[a].rwg_j : (double)NAN);
         rc |= restab_int(m->areas, (long long)rank[a]);
-        rc |= restab_na(m->areas);
-        rc |= restab_na(m->areas);
+        rc |= restab_num(m->areas, rank_low ? rank_low[a] : (double)NAN);
+        rc |= restab_num(m->areas, rank_high ? rank_high[a] : (double)NAN);
     }
     double total = e->tau_area + e->tau_person + e->sigma2;
     const char *names[] = {"area", "person", "item"};

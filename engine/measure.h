@@ -42,7 +42,7 @@ void ecometric_tables_free(ecometric_tables *m);
  * respondent scores and `area` each respondent's area (raw_mean is over
  * the respondents in the model); `s` gives rwg_j per area (NULL: NA).
  * Areas are ranked by score, 1 the highest, ties by id; rank_low and
- * rank_high stay NA until rank intervals are drawn. item_names name the
+ * rank_high are per area (NULL: NA). item_names name the
  * coefficients as R does ("item" + the item's name), and covariates are
  * named as they are. Returns 0 or -1 (memory). */
 int ecometric_tables_add(ecometric_tables *m, const char *scale,
@@ -50,7 +50,8 @@ int ecometric_tables_add(ecometric_tables *m, const char *scale,
                          const double *scores, const int32_t *area, size_t n,
                          const char *const *area_ids,
                          const char *const *item_names, size_t nitems,
-                         const char *const *covariates, size_t ncov);
+                         const char *const *covariates, size_t ncov,
+                         const double *rank_low, const double *rank_high);
 
 /* Dense group indices for a text column: groups are numbered in byte
  * order of their ids (as R sorts under LC_COLLATE=C). rows selects the
