@@ -14,7 +14,8 @@ BUILD    ?= build
 BIN      ?= ecometer
 DEPS_PKG := gcc make pkg-config libgsl-dev libcsv-dev libinih-dev \
             libjansson-dev libcairo2-dev libpango1.0-dev libcmocka-dev \
-            nettle-dev fonts-dejavu-core libxml2-utils
+            nettle-dev fonts-dejavu-core libxml2-utils poppler-utils \
+            chromium
 ASAN_PKG := clang libomp-14-dev libclang-rt-14-dev
 # ----------------------------------------------------------------------------
 

@@ -1,11 +1,9 @@
 /*
  * cmd_run.c — `ecometer run STUDY.ini` and `ecometer demo`: the pipeline
  * of SPEC §4 — load and check the inputs, run each stage the study asks
- * for, and write tables, summary.json, manifest.json and run.json into a
- * temporary folder that replaces DIR only when everything succeeded.
- *
- * Stages that have not landed yet are validated, skipped and named in a
- * warning (code stage_not_built), never faked.
+ * for, and write tables, figures, the reports, summary.json,
+ * manifest.json and run.json into a temporary folder that replaces DIR
+ * only when everything succeeded.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -46,9 +44,6 @@ static const char demo_usage[] =
     "Usage: ecometer demo [-o DIR] [-j N] [--quiet]\n"
     "Runs the bundled demo study (datasets/demo/study.ini) into DIR\n"
     "(default: out/demo).\n";
-
-/* Sections whose stages are not built yet in this version. */
-static const char *const pending_sections[] = {"report"};
 
 enum { STAGES = 10 };
 static const char *const stage_names[STAGES] = {
@@ -157,21 +152,6 @@ warn(run_ctx *r, const char *code, const char *fmt, ...)
     va_end(ap);
     cli_warn(&r->c, w->message);
     return 0;
-}
-
-static void warn_pending(run_ctx *r)
-{
-    for (size_t i = 0; i < r->s->nsections; i++) {
-        const study_section *sec = &r->s->sections[i];
-        for (size_t k = 0;
-             k < sizeof pending_sections / sizeof *pending_sections; k++)
-            if (strcmp(sec->kind, pending_sections[k]) == 0)
-                warn(r, "stage_not_built",
-                     "[%s%s%s]: this stage is not built yet in ecometer %s; "
-                     "the section was checked and skipped",
-                     sec->kind, sec->name ? " " : "",
-                     sec->name ? sec->name : "", ECOMETER_VERSION);
-    }
 }
 
 static void warn_small_areas(run_ctx *r)
@@ -472,12 +452,16 @@ static status write_report(run_ctx *r, double *since)
          r->in.nareas, (const ecometric_result *const *)r->ecometric,
          (const double *const *const *)r->cols, r->w.n, r->area.coefficients,
          r->in.area_ids, r->in.area_regions, r->x, r->recip, r->area.scatters,
-         r->area.nscatters},
+         r->area.nscatters, r->cmp.comparisons, r->cmp.ncomparisons},
         (const scale_result *const *)r->results,
         r->in.nlatest,
         r->in.has_wave ? r->in.latest_wave : 0,
         r->area.fit,
         r->area.mediation,
+        r->cmp.spatial,
+        r->cmp.rank,
+        r->cmp.rank_low,
+        r->cmp.rank_high,
         code,
         message,
         r->nwarnings,
@@ -686,7 +670,6 @@ static status run_pipeline(run_ctx *r)
     status st = inputs_load(r->s, &r->in, r->err);
     if (st != ST_OK || (st = stage_done(r, T_LOAD, &t)) != ST_OK)
         return st;
-    warn_pending(r);
     warn_small_areas(r);
     if (r->in.survey != NULL && (st = stage_scales(r)) != ST_OK)
         return st;

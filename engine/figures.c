@@ -11,9 +11,11 @@
 
 #include "../plots/caterpillar.h"
 #include "../plots/forest.h"
+#include "../plots/funnelplot.h"
 #include "../plots/likert.h"
 #include "../plots/profile.h"
 #include "../plots/scatter.h"
+#include "../plots/spine.h"
 
 enum { WIDTH = 720, HEIGHT = 480 };
 
@@ -368,4 +370,101 @@ status figures_model(const figures_input *in, const study_section *sec,
 status figures_profile(const figures_input *in, report *rep, error_buf *err)
 {
     return in->recip && in->x ? profile_figure(in, rep, err) : ST_OK;
+}
+
+status figures_funnel(const figures_input *in, const comparison *cmp,
+                      report *rep, error_buf *err)
+{
+    const funnel_result *r = cmp->r;
+    double *x = malloc((r->n ? r->n : 1) * sizeof *x);
+    if (x == NULL)
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < r->n; i++)
+        x[i] = r->type == FUNNEL_RATIO ? r->expected[i]
+               : r->type == FUNNEL_PROPORTION
+                   ? r->denominator[i]
+                   : 2 * 1.959963984540054 / (r->upper95[i] - r->lower95[i]);
+    static const char *const xl[] = {"expected count", "denominator",
+                                     "precision (1 / SE)"};
+    static const char *const yl[] = {"observed / expected", "proportion",
+                                     "score"};
+    char title[200], sub[300], name[160], caption[400];
+    snprintf(title, sizeof title, "Comparing areas: %s", cmp->sec->name);
+    snprintf(sub, sizeof sub,
+             "Target %.3g; dashed: 95%% limits, solid: 99.8%% limits",
+             r->target);
+    snprintf(caption, sizeof caption,
+             "Coloured points lie outside the 95%% limits (darker: outside "
+             "99.8%%). Overdispersion phi = %.3g%s.",
+             r->phi,
+             r->adjusted ? "; the limits are widened for it"
+                         : "; the limits are not widened");
+    snprintf(name, sizeof name, "funnel_%s", cmp->sec->name);
+    funnelplot_data d = {title,       sub,        caption,     xl[r->type],
+                         yl[r->type], r->n,       x,           r->value,
+                         r->lower95,  r->upper95, r->lower998, r->upper998,
+                         r->flag95,   r->flag998, r->z,        in->area_labels,
+                         r->target};
+    status st = write_figure(rep, name, title, caption, funnelplot_draw, &d,
+                             HEIGHT, err);
+    free(x);
+    return st;
+}
+
+status figures_spine(const figures_input *in, size_t area, report *rep,
+                     error_buf *err)
+{
+    size_t n = in->ncomparisons;
+    if (n == 0)
+        return ST_OK;
+    const char **names = calloc(n, sizeof *names);
+    double *v = calloc(6 * n, sizeof *v);
+    signed char *versus = calloc(n, sizeof *versus);
+    status st = names && v && versus ? ST_OK : ST_ENOMEM;
+    for (size_t k = 0; st == ST_OK && k < n; k++) {
+        const funnel_result *r = in->comparisons[k].r;
+        funnel_spine sp;
+        names[k] = in->comparisons[k].sec->name;
+        if (funnel_spine_stats(r->n, r->value, r->target, 1, &sp, err) != 0) {
+            st = err->st;
+            break;
+        }
+        v[k] = sp.worst;
+        v[n + k] = sp.q25;
+        v[2 * n + k] = sp.overall;
+        v[3 * n + k] = sp.q75;
+        v[4 * n + k] = sp.best;
+        v[5 * n + k] = r->value[area];
+        versus[k] = r->versus_target[area] == FUNNEL_FLAG_NA
+                        ? 0
+                        : r->versus_target[area];
+    }
+    char title[300], name[200];
+    snprintf(title, sizeof title, "%s: how the area compares",
+             in->area_labels[area]);
+    snprintf(name, sizeof name, "spine_%s", in->area_ids[area]);
+    spine_data d = {title,
+                    "Bars: all areas, lowest to highest, the middle half "
+                    "darker; centre line: the overall value",
+                    "Circle: this area; blue where its 95% interval lies "
+                    "above the overall value, vermillion below, white "
+                    "across it.",
+                    n,
+                    names,
+                    v,
+                    v + n,
+                    v + 2 * n,
+                    v + 3 * n,
+                    v + 4 * n,
+                    v + 5 * n,
+                    versus};
+    if (st == ST_OK)
+        st = write_figure(rep, name, title, d.caption, spine_draw, &d,
+                          150 + 36.0 * (double)n, err);
+    else if (st == ST_ENOMEM)
+        err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    free(names);
+    free(v);
+    free(versus);
+    return st;
 }

@@ -5,7 +5,8 @@
  * scores with 95% intervals), forest_<model> (coefficients),
  * scatter_<model> (outcome against the first predictor, with the fit) and
  * profile_coproduction (the median percentile of each co-production
- * characteristic among the areas of each region). Figures
+ * characteristic among the areas of each region), funnel_<comparison>
+ * and spine_<area_id>. Figures
  * are drawn in study order, so the output does not depend on threads.
  */
 #ifndef ECOMETER_FIGURES_H
@@ -17,6 +18,7 @@
 #include "../models/ecometric.h"
 #include "../models/reciprocity.h"
 #include "areastage.h"
+#include "compare.h"
 #include "report.h"
 
 typedef struct {
@@ -34,6 +36,8 @@ typedef struct {
     const recip_result *recip;       /* its indices, or NULL */
     const model_scatter *scatters;   /* per fixed-effects model */
     size_t nscatters;
+    const comparison *comparisons; /* per [compare] section */
+    size_t ncomparisons;
 } figures_input;
 
 /* Each figure (or the figures of one [model]: forest and scatter), drawn
@@ -46,5 +50,10 @@ status figures_caterpillar(const figures_input *in, size_t scale, report *rep,
 status figures_model(const figures_input *in, const study_section *sec,
                      report *rep, error_buf *err);
 status figures_profile(const figures_input *in, report *rep, error_buf *err);
+/* funnel_<comparison>, and spine_<area_id> for area index `area`. */
+status figures_funnel(const figures_input *in, const comparison *cmp,
+                      report *rep, error_buf *err);
+status figures_spine(const figures_input *in, size_t area, report *rep,
+                     error_buf *err);
 
 #endif

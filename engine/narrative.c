@@ -413,17 +413,163 @@ static void mediation(const narrative_input *in, report *rep)
             100 * restab_get_num(t, r, 12), restab_get_num(t, r, 11));
 }
 
-static void pending(const narrative_input *in, report *rep, const char *kind,
-                    const char *heading)
+typedef struct {
+    double z;
+    size_t area;
+} extreme;
+
+static int by_extremity(const void *a, const void *b)
 {
-    if (study_find(in->fig.s, kind, NULL) == NULL)
+    const extreme *x = a, *y = b;
+    double u = fabs(x->z), v = fabs(y->z);
+    return u < v ? 1 : u > v ? -1 : (x->area > y->area) - (x->area < y->area);
+}
+
+static status comparing(const narrative_input *in, report *rep, error_buf *err)
+{
+    const figures_input *f = &in->fig;
+    if (f->ncomparisons == 0)
+        return ST_OK;
+    report_heading(rep, 2, "Comparing areas");
+    report_paragraph(
+        rep, "Funnel plots set each area against limits that widen as its data "
+             "thin: an area outside the 99.8%% limits differs from the target "
+             "by more than chance would explain (Spiegelhalter 2005). Where "
+             "areas vary more than chance allows (overdispersion phi > 1) and "
+             "the study asks, the limits are widened for it.");
+    status st = ST_OK;
+    for (size_t c = 0; st == ST_OK && c < f->ncomparisons; c++) {
+        const funnel_result *r = f->comparisons[c].r;
+        size_t hi95 = 0, lo95 = 0, hi998 = 0, lo998 = 0, m = 0;
+        extreme *x = malloc((r->n ? r->n : 1) * sizeof *x);
+        if (x == NULL)
+            return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < r->n; i++) {
+            hi95 += r->flag95[i] == FUNNEL_FLAG_HIGH;
+            lo95 += r->flag95[i] == FUNNEL_FLAG_LOW;
+            hi998 += r->flag998[i] == FUNNEL_FLAG_HIGH;
+            lo998 += r->flag998[i] == FUNNEL_FLAG_LOW;
+            if (r->flag998[i] == FUNNEL_FLAG_HIGH ||
+                r->flag998[i] == FUNNEL_FLAG_LOW)
+                x[m++] = (extreme){r->z[i], i};
+        }
+        qsort(x, m, sizeof *x, by_extremity);
+        report_heading(rep, 3, f->comparisons[c].sec->name);
+        report_paragraph(
+            rep,
+            "Of %zu areas compared against a target of %.3g, %zu lie above "
+            "and %zu below the 99.8%% limits (%zu and %zu beyond 95%%, where "
+            "about %.0f would by chance). Overdispersion phi = %.3g%s.",
+            r->used, r->target, hi998, lo998, hi95, lo95,
+            0.05 * (double)r->used, r->phi,
+            r->adjusted  ? ": the limits are widened for it"
+            : r->phi > 1 ? ": the limits are not widened, so more areas "
+                           "are flagged than a widened funnel would"
+                         : "");
+        static const char *const head[] = {"area",     "value", "95% low",
+                                           "95% high", "z",     "99.8% flag"};
+        grid g = {6, 0, 0, NULL, 0};
+        char b[4][CELL];
+        for (size_t k = 0; k < m && k < 10; k++) {
+            size_t i = x[k].area;
+            grid_add(&g, "%s", f->area_labels[i]);
+            grid_add(&g, "%s", num(b[0], r->value[i]));
+            grid_add(&g, "%s", num(b[1], r->ci_low[i]));
+            grid_add(&g, "%s", num(b[2], r->ci_high[i]));
+            grid_add(&g, "%s", num(b[3], r->z[i]));
+            grid_add(&g, "%s",
+                     r->flag998[i] == FUNNEL_FLAG_HIGH ? "high" : "low");
+        }
+        free(x);
+        if (g.n > 0)
+            grid_emit(rep, &g, "The most extreme areas beyond 99.8%", head);
+        else
+            free(g.cell);
+        st = figures_funnel(f, &f->comparisons[c], rep, err);
+    }
+    return st;
+}
+
+static void spatial(const narrative_input *in, report *rep)
+{
+    const restab *t = in->spatial;
+    if (t == NULL)
         return;
-    report_heading(rep, 2, heading);
-    report_paragraph(rep,
-                     "The study asks for this section; its stage is not "
-                     "built in ecometer %s (see the stage_not_built "
-                     "warning).",
-                     ECOMETER_VERSION);
+    report_heading(rep, 2, "Spatial patterns");
+    for (size_t r = 0; r < restab_nrows(t); r++) {
+        double I = restab_get_num(t, r, 1), p = restab_get_num(t, r, 6);
+        report_paragraph(
+            rep,
+            "%s: Moran's I = %.3f (%.3f expected without clustering; z = "
+            "%.2f, p = %.2g; permutation p = %.3g over %.0f "
+            "permutations). %s",
+            restab_get_text(t, r, 0), I, restab_get_num(t, r, 2),
+            restab_get_num(t, r, 5), p, restab_get_num(t, r, 7),
+            restab_get_num(t, r, 8),
+            p < 0.05 && I > 0 ? "Neighbouring areas resemble each other: "
+                                "areas are not independent observations, "
+                                "and models of them understate "
+                                "uncertainty unless they allow for it."
+                              : "No clear clustering among neighbours.");
+    }
+}
+
+/* The areas with a profile page: [report] profiles, else every area when
+ * there are at most 50. */
+static size_t profiled(const narrative_input *in, size_t *area)
+{
+    const study_section *sec = study_find(in->fig.s, "report", NULL);
+    const char *list = sec ? study_get(sec, "profiles") : NULL;
+    size_t n = 0;
+    if (list == NULL) {
+        for (size_t k = 0; in->fig.nareas <= 50 && k < in->fig.nareas; k++)
+            area[n++] = k;
+        return n;
+    }
+    char **ids = NULL;
+    long m = study_split_list(list, &ids);
+    for (long i = 0; i < m; i++)
+        for (size_t k = 0; k < in->fig.nareas; k++)
+            if (strcmp(ids[i], in->fig.area_ids[k]) == 0) {
+                area[n++] = k;
+                break;
+            }
+    study_list_free(ids, m > 0 ? (size_t)m : 0);
+    return n;
+}
+
+static status profiles(const narrative_input *in, report *rep, error_buf *err)
+{
+    const figures_input *f = &in->fig;
+    size_t *area = malloc((f->nareas ? f->nareas : 1) * sizeof *area);
+    if (area == NULL)
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t n = profiled(in, area);
+    status st = ST_OK;
+    for (size_t j = 0; st == ST_OK && j < n; j++) {
+        size_t a = area[j];
+        char heading[300];
+        snprintf(heading, sizeof heading, "Area profile: %s (%s)",
+                 f->area_labels[a], f->area_ids[a]);
+        report_heading(rep, 2, heading);
+        for (size_t i = 0; i < f->s->nscales; i++) {
+            const ecometric_result *e = f->ecometric[i];
+            if (e == NULL || isnan(e->score[a]))
+                continue;
+            report_paragraph(
+                rep,
+                "%s: score %.2f (95%% interval %.2f to %.2f) from %zu "
+                "respondents; rank %.0f of %zu (95%% interval %.0f to %.0f).",
+                f->s->scales[i].name, e->score[a],
+                e->score[a] - 1.96 * e->se[a], e->score[a] + 1.96 * e->se[a],
+                e->area_respondents[a], in->rank ? in->rank[i][a] : (double)NAN,
+                f->nareas, in->rank_low ? in->rank_low[i][a] : (double)NAN,
+                in->rank_high ? in->rank_high[i][a] : (double)NAN);
+        }
+        st = figures_spine(f, a, rep, err);
+    }
+    free(area);
+    return st;
 }
 
 static void evaluation(const narrative_input *in, report *rep)
@@ -528,8 +674,8 @@ status narrative_write(const narrative_input *in, outdir *od,
 {
     const char *title =
         study_get(study_find(in->fig.s, "study", NULL), "title");
-    report *rep =
-        report_create(od, title ? title : "ecometer report", in->date, figure_seconds, err);
+    report *rep = report_create(od, title ? title : "ecometer report", in->date,
+                                figure_seconds, err);
     if (rep == NULL)
         return err->st;
     summary(in, rep);
@@ -543,11 +689,15 @@ status narrative_write(const narrative_input *in, outdir *od,
         st = models(in, rep, err);
     if (st == ST_OK) {
         mediation(in, rep);
-        pending(in, rep, "compare", "Comparing areas");
-        pending(in, rep, "spatial", "Spatial patterns");
-        evaluation(in, rep);
-        st = methods(in, rep, err);
+        st = comparing(in, rep, err);
     }
+    if (st == ST_OK) {
+        spatial(in, rep);
+        evaluation(in, rep);
+        st = profiles(in, rep, err);
+    }
+    if (st == ST_OK)
+        st = methods(in, rep, err);
     if (st != ST_OK) {
         report_free(rep);
         return st;

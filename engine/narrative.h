@@ -21,6 +21,9 @@ typedef struct {
     size_t nrespondents;               /* in the latest wave */
     long latest_wave;                  /* or 0 without waves */
     const restab *fit, *mediation;     /* or NULL */
+    const restab *spatial;             /* or NULL */
+    double *const *rank, *const *rank_low, *const *rank_high; /* per scale,
+                                                    per area; or NULL */
     const char *const *warning_code, *const *warning_message;
     size_t nwarnings;
     uint64_t seed;

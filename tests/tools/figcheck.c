@@ -4,6 +4,9 @@
  * <svg> tag, and NAME.png decodes at twice the SVG's size in points and is
  * not blank (some pixels differ from the first). Usage: figcheck
  * FILE.svg...; prints one line per problem and exits 1 if there is any.
+ * `figcheck --screenshot SHOT.png` checks a browser's screenshot of a
+ * report instead: each quarter of its height has drawing on it (at least
+ * 2% of pixels that are not white), as a report with figures does.
  * (Well-formedness of the XML is checked by xmllint in the tests.)
  */
 #include <cairo.h>
@@ -99,8 +102,41 @@ static int check(const char *svg_path)
     return problems;
 }
 
+static int screenshot(const char *path)
+{
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        printf("%s: does not decode\n", path);
+        cairo_surface_destroy(s);
+        return 1;
+    }
+    cairo_surface_flush(s);
+    int w = cairo_image_surface_get_width(s);
+    int h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s), problems = 0;
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    for (int q = 0; q < 4; q++) {
+        size_t inked = 0, all = 0;
+        for (int y = q * h / 4; y < (q + 1) * h / 4; y++)
+            for (int x = 0; x < w; x++, all++)
+                inked +=
+                    (((const uint32_t *)(px + (size_t)y * (size_t)stride))[x] &
+                     0xffffffu) != 0xffffffu;
+        if (inked * 50 < all) {
+            printf("%s: quarter %d of the page is blank (%zu of %zu pixels "
+                   "drawn)\n",
+                   path, q + 1, inked, all);
+            problems++;
+        }
+    }
+    cairo_surface_destroy(s);
+    return problems;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--screenshot") == 0)
+        return screenshot(argv[2]) ? 1 : 0;
     int problems = 0;
     for (int i = 1; i < argc; i++)
         problems += check(argv[i]);
