@@ -67,6 +67,41 @@ typedef struct {
     char message[ERR_MSG];
 } warning;
 
+/* A file with its size and SHA-256, as manifest.json lists it. */
+typedef struct {
+    char *path;       /* to read (the outputs' are allocated) */
+    const char *name; /* as listed */
+    char hex[65];
+    uint64_t bytes;
+} hashed_file;
+
+/* Hashes files in parallel (one task each: the big inputs dominate).
+ * ST_OK, or the first failure in order with err set. */
+static status hash_files(hashed_file *f, size_t n, error_buf *err)
+{
+    error_buf *errs = calloc(n ? n : 1, sizeof *errs);
+    status *st = calloc(n ? n : 1, sizeof *st);
+    if (errs == NULL || st == NULL) {
+        free(errs);
+        free(st);
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+#pragma omp parallel for schedule(dynamic, 1) default(none)                    \
+    shared(f, n, errs, st)
+    for (size_t i = 0; i < n; i++)
+        st[i] =
+            hash_file(f[i].path, f[i].name, f[i].hex, &f[i].bytes, &errs[i]);
+    status first = ST_OK;
+    for (size_t i = 0; i < n && first == ST_OK; i++)
+        if (st[i] != ST_OK) {
+            *err = errs[i];
+            first = st[i];
+        }
+    free(errs);
+    free(st);
+    return first;
+}
+
 /* Item columns restricted to the latest wave: the table's own columns
  * when every row is in it, else compact copies (owned[i] set). */
 typedef struct {
@@ -133,6 +168,8 @@ typedef struct {
     size_t nevaluations;
     area_stage_tables area; /* [derive] [index] [model] [mediation] */
     compare_output cmp;     /* ranks, [compare], [spatial] */
+    hashed_file inputs[5];  /* the data files, then the study file */
+    size_t ninputs;
     outdir *od;
     error_buf *err;
 } run_ctx;
@@ -327,14 +364,57 @@ static status stage_evaluate(run_ctx *r)
     return ST_OK;
 }
 
-static status write_table(run_ctx *r, const char *rel, const restab *t)
+/* Writes tables (NULL ones skipped): each formatted in memory as a task of
+ * its own (number formatting dominates), then written in order. */
+static status write_tables(run_ctx *r, const char *const *rel,
+                           const restab *const *t, size_t n)
 {
-    FILE *f = outdir_open(r->od, rel, r->err);
-    if (f == NULL)
-        return r->err->st;
-    status st = restab_write(t, f, FORMAT_CSV, rel, r->err);
-    status cst = outdir_close(r->od, f, rel, r->err);
-    return st != ST_OK ? st : cst;
+    char **buf = calloc(n, sizeof *buf);
+    size_t *len = calloc(n, sizeof *len);
+    status *st = calloc(n, sizeof *st);
+    error_buf *errs = calloc(n, sizeof *errs);
+    status first = buf && len && st && errs ? ST_OK : ST_ENOMEM;
+    if (first == ST_OK) {
+#pragma omp parallel for schedule(dynamic, 1) default(none)                    \
+    shared(rel, t, n, buf, len, st, errs)
+        for (size_t i = 0; i < n; i++) {
+            if (t[i] == NULL)
+                continue;
+            FILE *m = open_memstream(&buf[i], &len[i]);
+            st[i] = m ? restab_write(t[i], m, FORMAT_CSV, rel[i], &errs[i])
+                      : ST_ENOMEM;
+            if (m != NULL && fclose(m) != 0 && st[i] == ST_OK)
+                st[i] = ST_ENOMEM;
+        }
+    }
+    for (size_t i = 0; first == ST_OK && i < n; i++) {
+        if (t[i] == NULL)
+            continue;
+        if (st[i] != ST_OK) {
+            first = st[i];
+            if (errs[i].n > 0)
+                *r->err = errs[i];
+            break;
+        }
+        FILE *f = outdir_open(r->od, rel[i], r->err);
+        if (f == NULL) {
+            first = r->err->st;
+            break;
+        }
+        size_t wrote = fwrite(buf[i], 1, len[i], f);
+        first = outdir_close(r->od, f, rel[i], r->err);
+        if (first == ST_OK && wrote != len[i])
+            first = err_set(r->err, ST_EIO, rel[i], 0, 0, "cannot write");
+    }
+    for (size_t i = 0; buf && i < n; i++)
+        free(buf[i]);
+    free(buf);
+    free(len);
+    free(st);
+    free(errs);
+    if (first == ST_ENOMEM && r->err->n == 0)
+        err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    return first;
 }
 
 static status write_scale_tables(run_ctx *r)
@@ -352,16 +432,11 @@ static status write_scale_tables(run_ctx *r)
                                r->in.area_ids, r->in.nareas) != 0)
             st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    if (st == ST_OK)
-        st = write_table(r, "tables/scales.csv", m.scales);
-    if (st == ST_OK)
-        st = write_table(r, "tables/items.csv", m.items);
-    measure_tables_free(&m);
-    if (st != ST_OK)
-        return st;
     ecometric_tables e;
-    if (ecometric_tables_create(&e) != 0)
+    if (ecometric_tables_create(&e) != 0) {
+        measure_tables_free(&m);
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     for (size_t i = 0; i < r->s->nscales && st == ST_OK; i++) {
         const study_scale *sc = &r->s->scales[i];
         if (ecometric_tables_add(
@@ -373,10 +448,13 @@ static status write_scale_tables(run_ctx *r)
                 r->cmp.rank_high ? r->cmp.rank_high[i] : NULL) != 0)
             st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    static const char *const rel[] = {"tables/scales.csv", "tables/items.csv",
+                                      "tables/area_scores.csv",
+                                      "tables/variance_components.csv"};
+    const restab *const t[] = {m.scales, m.items, e.areas, e.components};
     if (st == ST_OK)
-        st = write_table(r, "tables/area_scores.csv", e.areas);
-    if (st == ST_OK)
-        st = write_table(r, "tables/variance_components.csv", e.components);
+        st = write_tables(r, rel, t, 4);
+    measure_tables_free(&m);
     ecometric_tables_free(&e);
     return st;
 }
@@ -388,9 +466,10 @@ static status write_exchange_tables(run_ctx *r)
     restab *recip, *members;
     if (service_tables(r->x, r->recip, &recip, &members) != 0)
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    status st = write_table(r, "tables/reciprocity.csv", recip);
-    if (st == ST_OK)
-        st = write_table(r, "tables/members.csv", members);
+    static const char *const rel[] = {"tables/reciprocity.csv",
+                                      "tables/members.csv"};
+    const restab *const t[] = {recip, members};
+    status st = write_tables(r, rel, t, 2);
     restab_free(recip);
     restab_free(members);
     return st;
@@ -398,22 +477,16 @@ static status write_exchange_tables(run_ctx *r)
 
 static status write_area_tables(run_ctx *r)
 {
-    const struct {
-        const char *rel;
-        const restab *t;
-    } tables[] = {{"tables/indices.csv", r->area.indices},
-                  {"tables/loadings.csv", r->area.loadings},
-                  {"tables/coefficients.csv", r->area.coefficients},
-                  {"tables/model_fit.csv", r->area.fit},
-                  {"tables/groups.csv", r->area.groups},
-                  {"tables/funnel.csv", r->cmp.funnel},
-                  {"tables/spatial.csv", r->cmp.spatial},
-                  {"tables/mediation.csv", r->area.mediation}};
-    status st = ST_OK;
-    for (size_t i = 0; st == ST_OK && i < sizeof tables / sizeof *tables; i++)
-        if (tables[i].t != NULL)
-            st = write_table(r, tables[i].rel, tables[i].t);
-    return st;
+    static const char *const rel[] = {
+        "tables/indices.csv",      "tables/loadings.csv",
+        "tables/coefficients.csv", "tables/model_fit.csv",
+        "tables/groups.csv",       "tables/funnel.csv",
+        "tables/spatial.csv",      "tables/mediation.csv"};
+    const restab *const t[] = {r->area.indices,      r->area.loadings,
+                               r->area.coefficients, r->area.fit,
+                               r->area.groups,       r->cmp.funnel,
+                               r->cmp.spatial,       r->area.mediation};
+    return write_tables(r, rel, t, 8);
 }
 
 /* The PDF's date: SOURCE_DATE_EPOCH when set (reproducible builds'
@@ -447,6 +520,10 @@ static status write_report(run_ctx *r, double *since)
     }
     char date[32];
     pdf_date(date);
+    narrative_file files[5];
+    for (size_t i = 0; i < r->ninputs; i++)
+        files[i] = (narrative_file){r->inputs[i].name, r->inputs[i].hex,
+                                    r->inputs[i].bytes};
     narrative_input ni = {
         {r->s, r->in.area_names ? r->in.area_names : r->in.area_ids,
          r->in.nareas, (const ecometric_result *const *)r->ecometric,
@@ -466,7 +543,9 @@ static status write_report(run_ctx *r, double *since)
         message,
         r->nwarnings,
         r->seed,
-        date};
+        date,
+        files,
+        r->ninputs};
     r->seconds[T_FIGURES] = 0;
     status st = narrative_write(&ni, r->od, &r->seconds[T_FIGURES], r->err);
     *since += r->seconds[T_FIGURES];
@@ -571,62 +650,71 @@ static status write_summary(run_ctx *r)
 }
 
 /* One {file, bytes, sha256} entry; `path` is where it is read from. */
-static json_t *file_entry(const char *path, const char *name, error_buf *err)
-{
-    char hex[65];
-    uint64_t bytes;
-    if (hash_file(path, name, hex, &bytes, err) != ST_OK)
-        return NULL;
-    return json_pack("{s:s, s:I, s:s}", "file", name, "bytes",
-                     (json_int_t)bytes, "sha256", hex);
-}
-
-static status write_manifest(run_ctx *r)
+/* The inputs' hashes, once, for the report and the manifest: each data
+ * file by its path as the study names it, then the study file. */
+static status hash_inputs(run_ctx *r)
 {
     const study *s = r->s;
-    json_t *ins = json_array(), *outputs = json_array();
-    status st = ST_OK;
-    /* every input file: its path as the study names it, and its hash */
     const struct {
         const char *section, *key, *path;
     } files[] = {{"survey", "file", s->survey_file},
                  {"areas", "file", s->areas_file},
                  {"exchanges", "file", s->exchanges_file},
                  {"exchanges", "members", s->exchanges_members_file}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0] && st == ST_OK; i++) {
+    r->ninputs = 0;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         const study_section *sec = study_find(s, files[i].section, NULL);
-        if (sec == NULL || files[i].path == NULL)
-            continue;
-        json_t *e =
-            file_entry(files[i].path, study_get(sec, files[i].key), r->err);
-        st = e ? ST_OK : r->err->st;
-        json_array_append_new(ins, e);
-    }
-    for (size_t i = 0; i < outdir_count(r->od) && st == ST_OK; i++) {
-        const char *rel = outdir_file(r->od, i);
-        size_t n = strlen(outdir_path(r->od)) + strlen(rel) + 2;
-        char *path = malloc(n);
-        if (path == NULL)
-            return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-        snprintf(path, n, "%s/%s", outdir_path(r->od), rel);
-        json_t *e = file_entry(path, rel, r->err);
-        free(path);
-        st = e ? ST_OK : r->err->st;
-        json_array_append_new(outputs, e);
+        if (sec != NULL && files[i].path != NULL)
+            r->inputs[r->ninputs++] =
+                (hashed_file){(char *)(uintptr_t)files[i].path,
+                              study_get(sec, files[i].key), "", 0};
     }
     const char *base = strrchr(s->path, '/');
-    json_t *study_file =
-        st == ST_OK ? file_entry(s->path, base ? base + 1 : s->path, r->err)
-                    : NULL;
-    if (st != ST_OK || study_file == NULL) {
+    r->inputs[r->ninputs++] =
+        (hashed_file){s->path, base ? base + 1 : s->path, "", 0};
+    return hash_files(r->inputs, r->ninputs, r->err);
+}
+
+static json_t *file_json(const hashed_file *f)
+{
+    return json_pack("{s:s, s:I, s:s}", "file", f->name, "bytes",
+                     (json_int_t)f->bytes, "sha256", f->hex);
+}
+
+static status write_manifest(run_ctx *r)
+{
+    size_t n = outdir_count(r->od);
+    hashed_file *out = calloc(n ? n : 1, sizeof *out);
+    if (out == NULL)
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status st = ST_OK;
+    for (size_t i = 0; i < n && st == ST_OK; i++) {
+        const char *rel = outdir_file(r->od, i);
+        out[i].name = rel;
+        if (asprintf(&out[i].path, "%s/%s", outdir_path(r->od), rel) < 0) {
+            out[i].path = NULL;
+            st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+    }
+    if (st == ST_OK)
+        st = hash_files(out, n, r->err);
+    json_t *ins = json_array(), *outputs = json_array();
+    for (size_t i = 0; st == ST_OK && i + 1 < r->ninputs; i++)
+        json_array_append_new(ins, file_json(&r->inputs[i]));
+    for (size_t i = 0; st == ST_OK && i < n; i++)
+        json_array_append_new(outputs, file_json(&out[i]));
+    for (size_t i = 0; i < n; i++)
+        free(out[i].path);
+    free(out);
+    if (st != ST_OK) {
         json_decref(ins);
         json_decref(outputs);
-        return r->err->st;
+        return st;
     }
-    json_t *doc =
-        json_pack("{s:s, s:I, s:o, s:o, s:o}", "ecometer", ECOMETER_VERSION,
-                  "seed", (json_int_t)r->seed, "study", study_file, "inputs",
-                  ins, "outputs", outputs);
+    json_t *doc = json_pack("{s:s, s:I, s:o, s:o, s:o}", "ecometer",
+                            ECOMETER_VERSION, "seed", (json_int_t)r->seed,
+                            "study", file_json(&r->inputs[r->ninputs - 1]),
+                            "inputs", ins, "outputs", outputs);
     return write_json(r, "manifest.json", doc);
 }
 
@@ -730,7 +818,7 @@ static status run_pipeline(run_ctx *r)
     if ((st = write_scale_tables(r)) != ST_OK ||
         (st = write_exchange_tables(r)) != ST_OK ||
         (st = write_area_tables(r)) != ST_OK ||
-        (st = write_report(r, &t)) != ST_OK ||
+        (st = hash_inputs(r)) != ST_OK || (st = write_report(r, &t)) != ST_OK ||
         (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../io/hash.h"
 #include "cli.h"
 
 enum { CELL = 72 };
@@ -616,7 +615,7 @@ static char *read_text(const char *path)
     return buf;
 }
 
-static status methods(const narrative_input *in, report *rep, error_buf *err)
+static void methods(const narrative_input *in, report *rep)
 {
     const study *s = in->fig.s;
     report_heading(rep, 2, "Methods and reproducibility");
@@ -628,25 +627,13 @@ static status methods(const narrative_input *in, report *rep, error_buf *err)
         "implementations: METHODS.md.",
         ECOMETER_VERSION, cli_gsl_version(), cli_cairo_version(),
         (unsigned long long)in->seed);
-    const char *files[] = {s->survey_file, s->areas_file, s->exchanges_file,
-                           s->exchanges_members_file, s->path};
     static const char *const head[] = {"input", "bytes", "SHA-256"};
     grid g = {3, 0, 0, NULL, 0};
-    status st = ST_OK;
-    for (size_t i = 0; st == ST_OK && i < sizeof files / sizeof *files; i++) {
-        if (files[i] == NULL)
-            continue;
-        char hex[65];
-        uint64_t bytes;
-        st = hash_file(files[i], files[i], hex, &bytes, err);
-        const char *base = strrchr(files[i], '/');
-        grid_add(&g, "%s", base ? base + 1 : files[i]);
-        grid_add(&g, "%llu", (unsigned long long)bytes);
-        grid_add(&g, "%s", hex);
-    }
-    if (st != ST_OK) {
-        free(g.cell);
-        return st;
+    for (size_t i = 0; i < in->ninputs; i++) {
+        const char *base = strrchr(in->inputs[i].name, '/');
+        grid_add(&g, "%s", base ? base + 1 : in->inputs[i].name);
+        grid_add(&g, "%llu", (unsigned long long)in->inputs[i].bytes);
+        grid_add(&g, "%s", in->inputs[i].sha256);
     }
     grid_emit(rep, &g, "Inputs", head);
     if (in->nwarnings > 0) {
@@ -666,7 +653,6 @@ static status methods(const narrative_input *in, report *rep, error_buf *err)
         report_preformatted(rep, text);
     }
     free(text);
-    return ST_OK;
 }
 
 status narrative_write(const narrative_input *in, outdir *od,
@@ -697,7 +683,7 @@ status narrative_write(const narrative_input *in, outdir *od,
         st = profiles(in, rep, err);
     }
     if (st == ST_OK)
-        st = methods(in, rep, err);
+        methods(in, rep);
     if (st != ST_OK) {
         report_free(rep);
         return st;

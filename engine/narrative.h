@@ -15,6 +15,12 @@
 #include "../models/scale.h"
 #include "figures.h"
 
+/* An input file as the methods section lists it. */
+typedef struct {
+    const char *name, *sha256; /* sha256: 64 hex digits */
+    uint64_t bytes;
+} narrative_file;
+
 typedef struct {
     figures_input fig;
     const scale_result *const *scales; /* per study scale */
@@ -27,7 +33,9 @@ typedef struct {
     const char *const *warning_code, *const *warning_message;
     size_t nwarnings;
     uint64_t seed;
-    const char *date; /* the PDF's date (ISO 8601) */
+    const char *date;             /* the PDF's date (ISO 8601) */
+    const narrative_file *inputs; /* the data files and the study file */
+    size_t ninputs;
 } narrative_input;
 
 /* Writes report.html, report.pdf and the figures into od; the seconds
