@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../io/geojson.h"
 #include "../io/hash.h"
 #include "../io/study.h"
 #include "areastage.h"
@@ -169,6 +170,7 @@ typedef struct {
     area_stage_tables area; /* [derive] [index] [model] [mediation] */
     compare_output cmp;     /* ranks, [compare], [spatial] */
     hashed_file inputs[5];  /* the data files, then the study file */
+    geo_areas geo;          /* [areas] map */
     size_t ninputs;
     outdir *od;
     error_buf *err;
@@ -489,6 +491,38 @@ static status write_area_tables(run_ctx *r)
     return write_tables(r, rel, t, 8);
 }
 
+/* The [areas] map, when the study gives one; features whose id is not an
+ * area are drawn grey and counted in a warning. */
+static status load_map(run_ctx *r)
+{
+    const study *s = r->s;
+    if (s->map_file == NULL)
+        return ST_OK;
+    const char *shown = study_get(study_find(s, "areas", NULL), "map");
+    status st =
+        geojson_load(s->map_file, shown, s->areas_area, &r->geo, r->err);
+    if (st != ST_OK)
+        return st;
+    size_t unknown = 0;
+    for (size_t f = 0; f < r->geo.nfeatures; f++) {
+        size_t lo = 0, hi = r->in.nareas;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (strcmp(r->in.area_ids[mid], r->geo.id[f]) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        unknown +=
+            lo == r->in.nareas || strcmp(r->in.area_ids[lo], r->geo.id[f]) != 0;
+    }
+    if (unknown > 0)
+        warn(r, "map_features_unknown",
+             "%s: %zu feature(s) name no area of the study; drawn grey", shown,
+             unknown);
+    return ST_OK;
+}
+
 /* The PDF's date: SOURCE_DATE_EPOCH when set (reproducible builds'
  * convention), else the Unix epoch, so that the same inputs always give
  * the same bytes (Cairo would write the clock). */
@@ -529,7 +563,8 @@ static status write_report(run_ctx *r, double *since)
          r->in.nareas, (const ecometric_result *const *)r->ecometric,
          (const double *const *const *)r->cols, r->w.n, r->area.coefficients,
          r->in.area_ids, r->in.area_regions, r->x, r->recip, r->area.scatters,
-         r->area.nscatters, r->cmp.comparisons, r->cmp.ncomparisons},
+         r->area.nscatters, r->cmp.comparisons, r->cmp.ncomparisons,
+         r->s->map_file ? &r->geo : NULL, r->area.frame},
         (const scale_result *const *)r->results,
         r->in.nlatest,
         r->in.has_wave ? r->in.latest_wave : 0,
@@ -818,7 +853,8 @@ static status run_pipeline(run_ctx *r)
     if ((st = write_scale_tables(r)) != ST_OK ||
         (st = write_exchange_tables(r)) != ST_OK ||
         (st = write_area_tables(r)) != ST_OK ||
-        (st = hash_inputs(r)) != ST_OK || (st = write_report(r, &t)) != ST_OK ||
+        (st = hash_inputs(r)) != ST_OK || (st = load_map(r)) != ST_OK ||
+        (st = write_report(r, &t)) != ST_OK ||
         (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;
@@ -927,6 +963,7 @@ static int run_main(int argc, char **argv, int demo)
     recip_result_free(r.recip);
     exchanges_free(r.x);
     compare_free(&r.cmp, r.s ? r.s->nscales : 0);
+    geo_areas_free(&r.geo);
     area_stage_free(&r.area);
     for (size_t i = 0; i < r.nevaluations; i++)
         wave_scores_free(&r.evaluations[i]);

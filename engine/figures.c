@@ -13,6 +13,7 @@
 #include "../plots/forest.h"
 #include "../plots/funnelplot.h"
 #include "../plots/likert.h"
+#include "../plots/map.h"
 #include "../plots/profile.h"
 #include "../plots/scatter.h"
 #include "../plots/spine.h"
@@ -466,5 +467,78 @@ status figures_spine(const figures_input *in, size_t area, report *rep,
     free(names);
     free(v);
     free(versus);
+    return st;
+}
+
+status figures_map(const figures_input *in, const char *variable,
+                   const double *values, report *rep, error_buf *err)
+{
+    const geo_areas *g = in->map;
+    size_t K = in->nareas, m = 0, nf = g->nfeatures;
+    double *sorted = malloc((K ? K : 1) * sizeof *sorted);
+    int *cls = malloc((nf ? nf : 1) * sizeof *cls);
+    if (sorted == NULL || cls == NULL) {
+        free(sorted);
+        free(cls);
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t k = 0; k < K; k++)
+        if (!isnan(values[k]))
+            sorted[m++] = values[k];
+    qsort(sorted, m, sizeof *sorted, by_double);
+    /* class upper bounds at the 1/7 .. 7/7 quantiles, repeats merged */
+    double upper[MAP_MAX_CLASSES];
+    size_t nc = 0;
+    for (size_t q = 1; m > 0 && q <= MAP_MAX_CLASSES; q++) {
+        double v = sorted[(m - 1) * q / MAP_MAX_CLASSES];
+        if (nc == 0 || v > upper[nc - 1])
+            upper[nc++] = v;
+    }
+    char text[MAP_MAX_CLASSES][64];
+    const char *labels[MAP_MAX_CLASSES];
+    for (size_t k = 0; k < nc; k++) {
+        snprintf(text[k], sizeof text[k], "%.3g to %.3g",
+                 k == 0 ? sorted[0] : upper[k - 1], upper[k]);
+        labels[k] = text[k];
+    }
+    for (size_t f = 0; f < nf; f++) {
+        const char *id = g->id[f];
+        const char *const *hit =
+            bsearch(&id, in->area_ids, K, sizeof *in->area_ids, by_text);
+        double v = hit ? values[hit - in->area_ids] : (double)NAN;
+        cls[f] = -1;
+        for (size_t k = 0; !isnan(v) && k < nc; k++)
+            if (v <= upper[k]) {
+                cls[f] = (int)k;
+                break;
+            }
+    }
+    char title[200], name[160], sub[200];
+    snprintf(title, sizeof title, "Map: %s", variable);
+    snprintf(sub, sizeof sub,
+             "%zu areas in %zu classes of about equal size (quantiles)", m, nc);
+    snprintf(name, sizeof name, "map_%s", variable);
+    map_data d = {title,
+                  sub,
+                  "Projection: longitude scaled by the cosine of the "
+                  "middle latitude. Grey: no value.",
+                  variable,
+                  nf,
+                  g->ring_start,
+                  g->point_start,
+                  g->lon,
+                  g->lat,
+                  g->lon_min,
+                  g->lon_max,
+                  g->lat_min,
+                  g->lat_max,
+                  cls,
+                  nc ? nc : 1,
+                  labels};
+    status st = nc == 0 ? ST_OK
+                        : write_figure(rep, name, title, d.caption, map_draw,
+                                       &d, 560, err);
+    free(sorted);
+    free(cls);
     return st;
 }

@@ -6,13 +6,14 @@
  * scatter_<model> (outcome against the first predictor, with the fit) and
  * profile_coproduction (the median percentile of each co-production
  * characteristic among the areas of each region), funnel_<comparison>
- * and spine_<area_id>. Figures
+ * spine_<area_id> and map_<variable>. Figures
  * are drawn in study order, so the output does not depend on threads.
  */
 #ifndef ECOMETER_FIGURES_H
 #define ECOMETER_FIGURES_H
 
 #include "../io/exchanges.h"
+#include "../io/geojson.h"
 #include "../io/restab.h"
 #include "../io/study.h"
 #include "../models/ecometric.h"
@@ -38,6 +39,8 @@ typedef struct {
     size_t nscatters;
     const comparison *comparisons; /* per [compare] section */
     size_t ncomparisons;
+    const geo_areas *map;      /* [areas] map, or NULL */
+    const struct frame *frame; /* the area variables, or NULL */
 } figures_input;
 
 /* Each figure (or the figures of one [model]: forest and scatter), drawn
@@ -55,5 +58,9 @@ status figures_funnel(const figures_input *in, const comparison *cmp,
                       report *rep, error_buf *err);
 status figures_spine(const figures_input *in, size_t area, report *rep,
                      error_buf *err);
+/* map_<variable>: the values (per area, in id order; NaN: none) in seven
+ * quantile classes (fewer with fewer distinct values). */
+status figures_map(const figures_input *in, const char *variable,
+                   const double *values, report *rep, error_buf *err);
 
 #endif

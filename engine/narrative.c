@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "frame.h"
 
 enum { CELL = 72 };
 
@@ -314,6 +315,8 @@ static status area_scores(const narrative_input *in, report *rep,
                  s->scales[i].name);
         grid_emit(rep, &g, caption, head);
         st = figures_caterpillar(&in->fig, i, rep, err);
+        if (st == ST_OK && in->fig.map && in->spatial == NULL)
+            st = figures_map(&in->fig, s->scales[i].name, e->score, rep, err);
     }
     return st;
 }
@@ -489,11 +492,11 @@ static status comparing(const narrative_input *in, report *rep, error_buf *err)
     return st;
 }
 
-static void spatial(const narrative_input *in, report *rep)
+static status spatial(const narrative_input *in, report *rep, error_buf *err)
 {
     const restab *t = in->spatial;
     if (t == NULL)
-        return;
+        return ST_OK;
     report_heading(rep, 2, "Spatial patterns");
     for (size_t r = 0; r < restab_nrows(t); r++) {
         double I = restab_get_num(t, r, 1), p = restab_get_num(t, r, 6);
@@ -511,6 +514,14 @@ static void spatial(const narrative_input *in, report *rep)
                                 "uncertainty unless they allow for it."
                               : "No clear clustering among neighbours.");
     }
+    status st = ST_OK;
+    for (size_t r = 0; st == ST_OK && in->fig.map && r < restab_nrows(t); r++) {
+        const char *var = restab_get_text(t, r, 0);
+        const double *v = frame_numbers(in->fig.frame, var);
+        if (v != NULL)
+            st = figures_map(&in->fig, var, v, rep, err);
+    }
+    return st;
 }
 
 /* The areas with a profile page: [report] profiles, else every area when
@@ -677,8 +688,9 @@ status narrative_write(const narrative_input *in, outdir *od,
         mediation(in, rep);
         st = comparing(in, rep, err);
     }
+    if (st == ST_OK)
+        st = spatial(in, rep, err);
     if (st == ST_OK) {
-        spatial(in, rep);
         evaluation(in, rep);
         st = profiles(in, rep, err);
     }

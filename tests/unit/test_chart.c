@@ -11,6 +11,7 @@
 
 #include "../../plots/caterpillar.h"
 #include "../../plots/chart.h"
+#include "../../plots/map.h"
 #include "../../plots/scatter.h"
 
 static void test_map(void **state)
@@ -59,6 +60,28 @@ static void test_nice_range(void **state)
     lo = hi = 3; /* a single value gets a range around it */
     chart_nice_range(&lo, &hi, 6);
     assert_true(lo < 3 && hi > 3);
+}
+
+/* The map projection with known answers: at latitude 60° a degree of
+ * longitude is half a degree of latitude wide; the extent is centred and
+ * fills the box on its limiting side. */
+static void test_map_projection(void **state)
+{
+    (void)state;
+    chart_box b = {0, 0, 200, 100};
+    map_projection p = map_fit(10, 14, 59, 61, &b); /* 4° × 2° at 60° */
+    double x, y;
+    map_project(&p, 12, 60, &x, &y); /* the centre */
+    assert_close(x, 100, 1e-12);
+    assert_close(y, 50, 1e-12);
+    /* width 4 × cos 60° = 2 "degrees", height 2: k = min(200/2, 100/2) */
+    assert_close(p.k, 50, 1e-12);
+    map_project(&p, 14, 61, &x, &y); /* north-east corner */
+    assert_close(x, 150, 1e-12);
+    assert_close(y, 0, 1e-9);
+    map_project(&p, 10, 59, &x, &y); /* south-west corner */
+    assert_close(x, 50, 1e-12);
+    assert_close(y, 100, 1e-12);
 }
 
 static void test_tick_label(void **state)
@@ -185,9 +208,13 @@ static void test_scatter_hexes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_map),        cmocka_unit_test(test_ticks),
-        cmocka_unit_test(test_nice_range), cmocka_unit_test(test_tick_label),
-        cmocka_unit_test(test_render),     cmocka_unit_test(test_scatter_hexes),
+        cmocka_unit_test(test_map),
+        cmocka_unit_test(test_ticks),
+        cmocka_unit_test(test_nice_range),
+        cmocka_unit_test(test_tick_label),
+        cmocka_unit_test(test_map_projection),
+        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_scatter_hexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
