@@ -620,6 +620,57 @@ static json_t *versions_json(void)
                      "libcsv", cli_csv_version(), "font", "DejaVu Sans");
 }
 
+/* The headline numbers of the comparison stages: per [compare] the
+ * target, φ and the areas beyond 99.8%; per [spatial] variable Moran's I
+ * and its p-values; per [evaluate] the effect D with its interval. */
+static void summary_comparisons(const run_ctx *r, json_t *doc)
+{
+    json_t *cmp = json_array();
+    for (size_t i = 0; cmp && i < r->cmp.ncomparisons; i++) {
+        const funnel_result *f = r->cmp.comparisons[i].r;
+        size_t high = 0, low = 0;
+        for (size_t a = 0; a < f->n; a++) {
+            high += f->flag998[a] == FUNNEL_FLAG_HIGH;
+            low += f->flag998[a] == FUNNEL_FLAG_LOW;
+        }
+        json_array_append_new(
+            cmp,
+            json_pack("{s:s, s:I, s:o, s:o, s:I, s:I}", "indicator",
+                      r->cmp.comparisons[i].sec->name, "areas",
+                      (json_int_t)f->used, "target", number_or_null(f->target),
+                      "phi", number_or_null(f->phi), "high998",
+                      (json_int_t)high, "low998", (json_int_t)low));
+    }
+    json_object_set_new(doc, "comparisons", cmp);
+    json_t *sp = json_array();
+    const restab *t = r->cmp.spatial;
+    for (size_t i = 0; sp && t && i < restab_nrows(t); i++)
+        json_array_append_new(
+            sp,
+            json_pack("{s:s, s:o, s:o, s:o}", "variable",
+                      restab_get_text(t, i, 0), "moran_i",
+                      number_or_null(restab_get_num(t, i, 1)), "p_random",
+                      number_or_null(restab_get_num(t, i, 6)), "p_permutation",
+                      number_or_null(restab_get_num(t, i, 7))));
+    json_object_set_new(doc, "spatial", sp);
+    json_t *ev = json_array();
+    t = r->area.coefficients;
+    for (size_t i = 0; ev && t && i < restab_nrows(t); i++) {
+        const char *model = restab_get_text(t, i, 0);
+        const study_section *sec =
+            model ? study_find(r->s, "evaluate", model) : NULL;
+        const char *term = restab_get_text(t, i, 1);
+        if (sec == NULL || term == NULL || strcmp(term, "D") != 0)
+            continue;
+        json_array_append_new(
+            ev, json_pack("{s:s, s:o, s:o, s:o}", "evaluation", model, "effect",
+                          number_or_null(restab_get_num(t, i, 2)), "conf_low",
+                          number_or_null(restab_get_num(t, i, 6)), "conf_high",
+                          number_or_null(restab_get_num(t, i, 7))));
+    }
+    json_object_set_new(doc, "evaluations", ev);
+}
+
 static status write_summary(run_ctx *r)
 {
     json_t *scales = json_array(), *warnings = json_array();
@@ -681,6 +732,8 @@ static status write_summary(run_ctx *r)
                 number_or_null(o->dyadic_reciprocity), "peer_hours_share",
                 number_or_null(o->peer_hours_share)));
     }
+    if (doc != NULL)
+        summary_comparisons(r, doc);
     return write_json(r, "summary.json", doc);
 }
 
