@@ -192,26 +192,30 @@ void report_table(report *r, const char *caption, size_t ncols,
  * every id and reference to one prefixed "fN-". */
 static void inline_svg(FILE *f, const char *svg, size_t n, size_t fig)
 {
-    const char *p = strstr(svg, "<svg");
+    const char *p = memmem(svg, n, "<svg", 4), *end = svg + n;
     if (p == NULL)
         return;
     static const char *const refs[] = {"id=\"", "href=\"#", "url(#"};
-    const char *end = svg + n;
+    /* every reference ends in '"' or '#': find those, then look back */
     while (p < end) {
+        const char *q = p;
+        while (q < end && *q != '"' && *q != '#')
+            q++;
+        if (q == end)
+            break;
+        q++;
         size_t k = 0, len = 0;
         for (; k < 3; k++) {
             len = strlen(refs[k]);
-            if ((size_t)(end - p) >= len && memcmp(p, refs[k], len) == 0)
+            if ((size_t)(q - svg) >= len && memcmp(q - len, refs[k], len) == 0)
                 break;
         }
-        if (k < 3) {
-            fwrite(p, 1, len, f);
+        fwrite(p, 1, (size_t)(q - p), f);
+        if (k < 3)
             fprintf(f, "f%zu-", fig);
-            p += len;
-        } else {
-            putc(*p++, f);
-        }
+        p = q;
     }
+    fwrite(p, 1, (size_t)(end - p), f);
 }
 
 static status write_file(outdir *od, const char *rel, const char *data,

@@ -2,7 +2,9 @@
  * caterpillar.c — area scores with intervals (see caterpillar.h). Up to
  * ROWS_NAMED areas are drawn as named rows, highest first; beyond, as
  * columns from lowest to highest with the extremes named where the curve
- * leaves room (above the low end, below the high end).
+ * leaves room (above the low end, below the high end). Beyond 2,000 areas
+ * the columns are thinner than a pixel and are drawn as their union, one
+ * shape, which looks the same and draws in a fraction of the time.
  */
 #include "caterpillar.h"
 
@@ -166,16 +168,33 @@ static void draw_columns(chart *c, const caterpillar_data *d, const size_t *ord,
     double step = (b.x1 - b.x0) / (double)m;
     cairo_set_source_rgba(cr, chart_palette[4].r, chart_palette[4].g,
                           chart_palette[4].b, m > 2000 ? 0.5 : 0.8);
-    cairo_set_line_width(cr, fmax(0.1, fmin(1.2, step * 0.6)));
-    for (size_t k = 0; k < m; k++) {
-        size_t i = ord[k];
-        if (!isfinite(d->low[i]) || !isfinite(d->high[i]))
-            continue;
-        double x = b.x0 + (k + 0.5) * step;
-        cairo_move_to(cr, x, chart_map(&ys, d->low[i]));
-        cairo_line_to(cr, x, chart_map(&ys, d->high[i]));
+    if (m > 2000) {
+        /* columns thinner than a pixel: their union, as one shape (the
+         * upper ends left to right, the lower ends back) */
+        for (size_t k = 0; k < m; k++) {
+            size_t i = ord[k];
+            double top = isfinite(d->high[i]) ? d->high[i] : d->value[i];
+            cairo_line_to(cr, b.x0 + (k + 0.5) * step, chart_map(&ys, top));
+        }
+        for (size_t k = m; k-- > 0;) {
+            size_t i = ord[k];
+            double end = isfinite(d->low[i]) ? d->low[i] : d->value[i];
+            cairo_line_to(cr, b.x0 + (k + 0.5) * step, chart_map(&ys, end));
+        }
+        cairo_close_path(cr);
+        cairo_fill(cr);
+    } else {
+        cairo_set_line_width(cr, fmax(0.1, fmin(1.2, step * 0.6)));
+        for (size_t k = 0; k < m; k++) {
+            size_t i = ord[k];
+            if (!isfinite(d->low[i]) || !isfinite(d->high[i]))
+                continue;
+            double x = b.x0 + (k + 0.5) * step;
+            cairo_move_to(cr, x, chart_map(&ys, d->low[i]));
+            cairo_line_to(cr, x, chart_map(&ys, d->high[i]));
+        }
+        cairo_stroke(cr);
     }
-    cairo_stroke(cr);
     if (m <= 2000) { /* points, while they can be told apart */
         cairo_set_source_rgb(cr, chart_ink.r, chart_ink.g, chart_ink.b);
         double r = fmax(0.4, fmin(1.6, step * 0.4));

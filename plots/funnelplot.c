@@ -109,14 +109,30 @@ int funnelplot_draw(chart *c, const void *data)
             cairo_fill(cr);
         }
     cairo_restore(cr);
+    /* name the most extreme areas beyond 99.8%, skipping a name that
+     * would overlap one already written */
     chart_font f = {8, 0, 0, 0.5, chart_ink, 0};
-    for (size_t k = 0; k < NAMED && k < m; k++) {
+    chart_box placed[NAMED];
+    size_t nplaced = 0;
+    for (size_t k = 0; k < m && nplaced < NAMED && k < 4 * NAMED; k++) {
         size_t i = ext[k].i;
         if (d->flag998[i] == 0)
             continue;
         double px = chart_map(&xs, d->x[i]), py = chart_map(&ys, d->y[i]);
+        double w, h;
+        chart_text_size(c, d->label[i], &f, &w, &h);
         f.ax = px > (b.x0 + b.x1) / 2 ? 1 : 0;
-        chart_text(c, px + (f.ax > 0 ? -5 : 5), py, d->label[i], &f);
+        double lx = px + (f.ax > 0 ? -5 : 5);
+        chart_box box = {lx - f.ax * w, py - h / 2, lx - f.ax * w + w,
+                         py + h / 2};
+        int clash = 0;
+        for (size_t j = 0; j < nplaced && !clash; j++)
+            clash = box.x0 < placed[j].x1 && placed[j].x0 < box.x1 &&
+                    box.y0 < placed[j].y1 && placed[j].y0 < box.y1;
+        if (clash)
+            continue;
+        placed[nplaced++] = box;
+        chart_text(c, lx, py, d->label[i], &f);
     }
     free(o);
     free(ext);
