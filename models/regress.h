@@ -32,7 +32,7 @@ typedef struct {
     size_t p;
     double *beta, *se;
     double *vcov; /* p × p, row-major: the covariance the SEs come from */
-    int t_dist; /* p-values and intervals from t(df_residual) */
+    int t_dist;   /* p-values and intervals from t(df_residual) */
     double df_residual;
     double r_squared, adj_r_squared, f_statistic, sigma; /* OLS; else NaN */
     double log_lik, aic, bic;
