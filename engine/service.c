@@ -166,12 +166,15 @@ int service_tables(const exchanges *x, const recip_result *r, restab **recip,
     sort_ctx ctx = {x, r->members};
     if (rc == 0)
         qsort_r(order, r->nmembers, sizeof *order, by_member, &ctx);
+    if (rc == 0)
+        rc = restab_reserve(*members, r->nmembers);
+    /* ids and areas are kept by the exchanges, which outlive the table */
     for (size_t i = 0; rc == 0 && i < r->nmembers; i++) {
         const recip_member *m = &r->members[order[i]];
-        rc |= restab_text(*members, exchanges_id(x, m->id));
-        rc |= restab_text(*members, exchanges_area_id(x, m->area));
-        rc |=
-            restab_text(*members, m->professional ? "professional" : "member");
+        rc |= restab_text_kept(*members, exchanges_id(x, m->id));
+        rc |= restab_text_kept(*members, exchanges_area_id(x, m->area));
+        rc |= restab_text_kept(*members,
+                               m->professional ? "professional" : "member");
         rc |= restab_num(*members, m->given_hours);
         rc |= restab_num(*members, m->received_hours);
         rc |= restab_int(*members, (long long)m->given_count);

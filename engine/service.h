@@ -24,8 +24,9 @@ status service_request(const study *s, exchanges_request *req, error_buf *err);
 #define SERVICE_OVERALL "(overall)"
 
 /* Builds the reciprocity table (areas in byte order of their ids, then
- * the overall row) and the members table (by area, then member id).
- * NULL tables when memory runs out. */
+ * the overall row) and the members table (by area, then member id),
+ * which borrows its ids from x: free it before x. NULL tables when
+ * memory runs out. */
 int service_tables(const exchanges *x, const recip_result *r, restab **recip,
                    restab **members);
 

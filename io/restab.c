@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ typedef enum { CELL_NA, CELL_NUM, CELL_INT, CELL_BOOL, CELL_TEXT } cell_kind;
 
 typedef struct {
     cell_kind kind;
+    unsigned char borrowed; /* text kept by the caller, not copied */
     union {
         double num;
         long long i;
@@ -56,7 +58,7 @@ void restab_free(restab *t)
     if (t == NULL)
         return;
     for (size_t i = 0; i < t->ncells; i++)
-        if (t->cells[i].kind == CELL_TEXT)
+        if (t->cells[i].kind == CELL_TEXT && !t->cells[i].borrowed)
             free(t->cells[i].v.text);
     free(t->cells);
     for (size_t c = 0; c < t->ncols; c++)
@@ -77,6 +79,7 @@ static cell *next_cell(restab *t)
     }
     cell *c = &t->cells[t->ncells++];
     c->kind = CELL_NA;
+    c->borrowed = 0;
     return c;
 }
 
@@ -91,6 +94,32 @@ int restab_text(restab *t, const char *s)
     if (c->v.text == NULL)
         return -1;
     c->kind = CELL_TEXT;
+    return 0;
+}
+
+int restab_text_kept(restab *t, const char *s)
+{
+    cell *c = next_cell(t);
+    if (c == NULL)
+        return -1;
+    if (s != NULL) {
+        c->v.text = (char *)(uintptr_t)s;
+        c->kind = CELL_TEXT;
+        c->borrowed = 1;
+    }
+    return 0;
+}
+
+int restab_reserve(restab *t, size_t rows)
+{
+    size_t need = t->ncells + rows * t->ncols;
+    if (need <= t->cap)
+        return 0;
+    cell *c = realloc(t->cells, need * sizeof *c);
+    if (c == NULL)
+        return -1;
+    t->cells = c;
+    t->cap = need;
     return 0;
 }
 
@@ -140,7 +169,8 @@ int restab_append(restab *dst, const restab *src)
         if (c == NULL)
             return -1;
         *c = src->cells[i];
-        if (c->kind == CELL_TEXT && (c->v.text = strdup(c->v.text)) == NULL) {
+        if (c->kind == CELL_TEXT && !c->borrowed &&
+            (c->v.text = strdup(c->v.text)) == NULL) {
             c->kind = CELL_NA;
             return -1;
         }
@@ -267,12 +297,15 @@ static void cell_display(const cell *c, char *buf, size_t cap)
     }
 }
 
+/* What the writers return when memory ran out, rather than a write. */
+enum { NO_MEMORY = -2 };
+
 static int write_text(const restab *t, FILE *f)
 {
     enum { CELL_MAX = 64 };
     size_t *width = calloc(t->ncols ? t->ncols : 1, sizeof *width);
     int *numeric = calloc(t->ncols ? t->ncols : 1, sizeof *numeric);
-    int rc = width == NULL || numeric == NULL ? -1 : 0;
+    int rc = width == NULL || numeric == NULL ? NO_MEMORY : 0;
     char buf[CELL_MAX];
     for (size_t c = 0; rc == 0 && c < t->ncols; c++)
         width[c] = strlen(t->names[c]);
@@ -303,7 +336,7 @@ static int write_text(const restab *t, FILE *f)
     }
     free(width);
     free(numeric);
-    return rc ? -1 : 0;
+    return rc == NO_MEMORY ? rc : rc ? -1 : 0;
 }
 
 status restab_write(const restab *t, FILE *f, restab_format fmt,
@@ -320,6 +353,8 @@ status restab_write(const restab *t, FILE *f, restab_format fmt,
     default:
         rc = write_text(t, f);
     }
+    if (rc == NO_MEMORY)
+        return err_set(err, ST_ENOMEM, where, 0, 0, "out of memory");
     if (rc != 0 || ferror(f))
         return err_set(err, ST_EIO, where, 0, 0, "write failed");
     return ST_OK;

@@ -26,6 +26,9 @@ void restab_free(restab *t);
  * cells. Text is copied; NULL text and NaN numbers are missing. Each
  * returns 0, or -1 when out of memory (then the table is unusable). */
 int restab_text(restab *t, const char *s);
+/* As restab_text, but the text is borrowed, not copied: the caller keeps
+ * it alive as long as the table (ids interned by a loaded file). */
+int restab_text_kept(restab *t, const char *s);
 int restab_num(restab *t, double v);
 int restab_int(restab *t, long long v);
 int restab_bool(restab *t, int b);
@@ -42,11 +45,15 @@ int restab_append(restab *dst, const restab *src);
 double restab_get_num(const restab *t, size_t row, size_t col);
 const char *restab_get_text(const restab *t, size_t row, size_t col);
 
+/* Makes room for rows more rows, so that filling a big table does not
+ * move it again and again. Returns 0 or -1 (memory). */
+int restab_reserve(restab *t, size_t rows);
+
 size_t restab_nrows(const restab *t);
 size_t restab_ncols(const restab *t);
 
 /* Writes the table to f (borrowed). Returns ST_OK, or ST_EIO with err set
- * naming `where` when a write fails. */
+ * naming `where` when a write fails (ST_ENOMEM when memory runs out). */
 status restab_write(const restab *t, FILE *f, restab_format fmt,
                     const char *where, error_buf *err);
 

@@ -103,6 +103,34 @@ static void test_append(void **state)
     restab_free(a);
 }
 
+/* Borrowed text reads like copied text, survives appending (as a copy
+ * or a borrow) and is not freed by the table; reserving room changes
+ * nothing visible. */
+static void test_kept_text_and_reserve(void **state)
+{
+    (void)state;
+    static const char *const two[] = {"id", "v"};
+    char id[] = "A1";
+    restab *t = restab_create(two, 2);
+    assert_int_equal(restab_reserve(t, 1000), 0);
+    assert_int_equal(restab_nrows(t), 0);
+    assert_int_equal(restab_text_kept(t, id), 0);
+    assert_int_equal(restab_num(t, 0.5), 0);
+    assert_int_equal(restab_text_kept(t, NULL), 0);
+    assert_int_equal(restab_num(t, 2), 0);
+    assert_string_equal(restab_get_text(t, 0, 0), "A1");
+    assert_ptr_equal(restab_get_text(t, 0, 0), id); /* not a copy */
+    assert_null(restab_get_text(t, 1, 0));
+    restab *u = restab_create(two, 2);
+    assert_int_equal(restab_append(u, t), 0);
+    char *csv = written(u, FORMAT_CSV, NULL);
+    assert_string_equal(csv, "id,v\nA1,0.5\nNA,2\n");
+    free(csv);
+    restab_free(u);
+    restab_free(t); /* must not free id */
+    assert_string_equal(id, "A1");
+}
+
 static void test_csv_header_only_and_quoted_names(void **state)
 {
     (void)state;
@@ -296,6 +324,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_append),
+        cmocka_unit_test(test_kept_text_and_reserve),
         cmocka_unit_test(test_csv_header_only_and_quoted_names),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_json_empty_table),
