@@ -576,6 +576,17 @@ static status profiles(const narrative_input *in, report *rep, error_buf *err)
                 f->nareas, in->rank_low ? in->rank_low[i][a] : (double)NAN,
                 in->rank_high ? in->rank_high[i][a] : (double)NAN);
         }
+        for (size_t i = 0; f->frame && i < f->s->nsections; i++) {
+            const study_section *sec = &f->s->sections[i];
+            const double *v = strcmp(sec->kind, "index") == 0
+                                  ? frame_numbers(f->frame, sec->name)
+                                  : NULL;
+            if (v != NULL && !isnan(v[a]))
+                report_paragraph(rep,
+                                 "Index %s: %.2f (0 is the average area, "
+                                 "in standard deviations).",
+                                 sec->name, v[a]);
+        }
         st = figures_spine(f, a, rep, err);
     }
     free(area);
