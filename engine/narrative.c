@@ -251,7 +251,9 @@ typedef struct {
 static int by_score_desc(const void *a, const void *b)
 {
     const ranked *x = a, *y = b;
-    return x->score < y->score ? 1 : x->score > y->score ? -1 : 0;
+    return x->score < y->score   ? 1
+           : x->score > y->score ? -1
+                                 : (x->area > y->area) - (x->area < y->area);
 }
 
 static status area_scores(const narrative_input *in, report *rep,
@@ -287,15 +289,16 @@ static status area_scores(const narrative_input *in, report *rep,
             report_paragraph(
                 rep,
                 "Scores run from %.2f (%s) to %.2f (%s) around a mean of "
-                "%.2f. Only %zu of %zu areas (%.0f%%) differ from the mean "
+                "%.2f. %zu of %zu areas (%.0f%%) differ from the mean "
                 "by more than their 95%% interval allows; the rest cannot "
                 "be told apart from an average area with these data.",
                 r[m - 1].score, in->fig.area_labels[r[m - 1].area], r[0].score,
                 in->fig.area_labels[r[0].area], mean, apart, m,
                 100.0 * (double)apart / (double)m);
         static const char *const head[] = {
-            "", "area", "score", "95% low", "95% high", "respondents"};
-        grid g = {6, 0, 0, NULL, 0};
+            "",         "area", "score",         "95% low",
+            "95% high", "rank", "rank interval", "respondents"};
+        grid g = {8, 0, 0, NULL, 0};
         char b[3][CELL];
         for (size_t k = 0; k < m; k++) {
             if (k >= 5 && k + 5 < m)
@@ -306,6 +309,10 @@ static status area_scores(const narrative_input *in, report *rep,
             grid_add(&g, "%s", num(b[0], e->score[a]));
             grid_add(&g, "%s", num(b[1], e->score[a] - 1.96 * e->se[a]));
             grid_add(&g, "%s", num(b[2], e->score[a] + 1.96 * e->se[a]));
+            grid_add(&g, "%.0f", in->rank ? in->rank[i][a] : (double)NAN);
+            grid_add(&g, "%.0f to %.0f",
+                     in->rank_low ? in->rank_low[i][a] : (double)NAN,
+                     in->rank_high ? in->rank_high[i][a] : (double)NAN);
             grid_add(&g, "%zu", e->area_respondents[a]);
         }
         free(r);
