@@ -410,6 +410,9 @@ static reg_family family_of(const char *name)
  * but not the run. */
 static void stage_warn(area_stage_tables *out, const char *code,
                        const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void stage_warn(area_stage_tables *out, const char *code,
+                       const char *fmt, ...)
 {
     area_warning *w = realloc(out->warnings, (out->nwarnings + 1) * sizeof *w);
     if (w == NULL)
@@ -467,7 +470,8 @@ static int add_scatter(const study_section *sec, const formula *fm,
         return -1;
     }
     out->nscatters++;
-    double per = counts && d->offset ? 1000 : 1, lo = INFINITY, hi = -INFINITY;
+    double per = counts && d->offset ? 1000 : 1, lo = (double)INFINITY,
+           hi = -(double)INFINITY;
     for (size_t i = 0; i < d->n; i++) {
         m->x[i] = d->X[i * p + j];
         m->y[i] = d->y[i] * per / (d->offset && counts ? exp(d->offset[i]) : 1);

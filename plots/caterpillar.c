@@ -30,8 +30,8 @@ static int by_value(const void *a, const void *b)
 static void range_of(const caterpillar_data *d, const size_t *ord, size_t m,
                      double *lo, double *hi)
 {
-    *lo = INFINITY;
-    *hi = -INFINITY;
+    *lo = (double)INFINITY;
+    *hi = -(double)INFINITY;
     for (size_t k = 0; k < m; k++) {
         size_t i = ord[k];
         *lo = fmin(*lo, isfinite(d->low[i]) ? d->low[i] : d->value[i]);
@@ -101,7 +101,7 @@ static void draw_rows(chart *c, const caterpillar_data *d, const size_t *ord,
 static double envelope(const caterpillar_data *d, const size_t *ord, size_t k0,
                        size_t k1, int up, const chart_scale *ys)
 {
-    double y = up ? INFINITY : -INFINITY;
+    double y = up ? (double)INFINITY : -(double)INFINITY;
     for (size_t k = k0; k < k1; k++) {
         size_t i = ord[k];
         double v = up ? d->high[i] : d->low[i];

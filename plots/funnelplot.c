@@ -51,7 +51,7 @@ int funnelplot_draw(chart *c, const void *data)
         return -1;
     }
     size_t m = 0;
-    double x0 = 0, x1 = -INFINITY, y0 = d->target, y1 = d->target;
+    double x0 = 0, x1 = -(double)INFINITY, y0 = d->target, y1 = d->target;
     for (size_t i = 0; i < d->n; i++) {
         if (!isfinite(d->x[i]) || !isfinite(d->y[i]))
             continue;

@@ -74,7 +74,8 @@ int scatter_draw(chart *c, const void *data)
 {
     const scatter_data *d = data;
     cairo_t *cr = chart_cairo(c);
-    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    double x0 = (double)INFINITY, x1 = -(double)INFINITY, y0 = (double)INFINITY,
+           y1 = -(double)INFINITY;
     limits(d->x, d->n, &x0, &x1);
     limits(d->y, d->n, &y0, &y1);
     limits(d->band_low, d->nline, &y0, &y1);
