@@ -164,8 +164,8 @@ status geojson_load(const char *path, const char *display, const char *key,
         st = err_set(err, ST_EDATA, name, 0, 0,
                      "expected a FeatureCollection with features");
     size_t n = st == ST_OK ? json_array_size(features) : 0;
-    out->lon_min = out->lat_min = INFINITY;
-    out->lon_max = out->lat_max = -INFINITY;
+    out->lon_min = out->lat_min = (double)INFINITY;
+    out->lon_max = out->lat_max = -(double)INFINITY;
     if (st == ST_OK &&
         ((out->id = calloc(n + 1, sizeof *out->id)) == NULL ||
          (out->ring_start = calloc(n + 1, sizeof *out->ring_start)) == NULL))
