@@ -98,9 +98,9 @@ static void test_tick_label(void **state)
     assert_string_equal(buf, "20000");
 }
 
-static const double value[] = {3.1, 2.7, 3.9, NAN, 3.3};
-static const double low[] = {2.9, 2.4, 3.6, NAN, 3.0};
-static const double high[] = {3.3, 3.0, 4.2, NAN, 3.6};
+static const double value[] = {3.1, 2.7, 3.9, (double)NAN, 3.3};
+static const double low[] = {2.9, 2.4, 3.6, (double)NAN, 3.0};
+static const double high[] = {3.3, 3.0, 4.2, (double)NAN, 3.6};
 static const char *const label[] = {"A", "B", "C", "D", "E"};
 
 static char *render(const char *title, int png, size_t *len)
