@@ -104,7 +104,8 @@ bench: deps
 
 # ASan + UBSan build with clang, running the whole test suite.
 asan: deps-asan
-	@$(MAKE) --no-print-directory check CC=clang BUILD=build-asan \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  $(MAKE) --no-print-directory check CC=clang BUILD=build-asan \
 	  BIN=build-asan/ecometer OPT="-O1 -g -fno-omit-frame-pointer \
 	  -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  OMP="-fopenmp=libomp"
