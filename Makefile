@@ -35,6 +35,7 @@ TEST_SRC   := $(wildcard tests/unit/test_*.c)
 TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN   := $(BUILD)/tests/csvcmp
 FIGCHECK   := $(BUILD)/tests/figcheck # beside csvcmp, where checks find it
+FAILMALLOC := $(BUILD)/tests/failmalloc.so # for golden/alloc_failure, the same
 
 .PHONY: all check golden demo figures bench asan fuzz fuzz-smoke fuzz-build lint \
         format deps deps-asan clean
@@ -63,6 +64,12 @@ $(BUILD)/tests/csvcmp $(BUILD)/tests/figcheck $(BUILD)/tests/contact: $(BUILD)/t
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
 
+# A preloadable allocator that fails the n-th allocation (never sanitized).
+$(BUILD)/tests/failmalloc.so: tests/tools/failmalloc.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CSTD) -O2 $(WARN) -fPIC -shared -o $@ $<
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libecometer.a
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libecometer.a $(LDLIBS)
@@ -81,12 +88,13 @@ deps-asan: deps
 	    apt-get install -y -qq $(ASAN_PKG) >/dev/null)
 
 # One golden case: make golden CASE=name (all cases without CASE).
-golden: $(BIN) $(TOOL_BIN) $(FIGCHECK)
+golden: $(BIN) $(TOOL_BIN) $(FIGCHECK) $(FAILMALLOC)
 	@ECOMETER=$(CURDIR)/$(BIN) CSVCMP=$(CURDIR)/$(TOOL_BIN) \
 	  tests/run_golden.sh $(CASE)
 
 check: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TOOL_BIN) $(FIGCHECK)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TOOL_BIN) $(FIGCHECK) \
+	  $(FAILMALLOC)
 	@tests/run_all.sh "$(CURDIR)/$(BIN)" "$(CURDIR)/$(TOOL_BIN)" $(TEST_BIN)
 
 demo: deps
@@ -116,13 +124,17 @@ asan: deps-asan
 # run. Reproduce a failure with build-fuzz/fuzz_NAME build-fuzz/crashes/...
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := build-fuzz
-FUZZ_NAMES   := table study formula expr exchanges_rows exchanges_movements
-FUZZ_SRC     := $(BASE_SRC) $(IO_SRC) models/formula.c
+FUZZ_NAMES   := table study formula expr exchanges_rows exchanges_movements \
+                geojson neighbours
+FUZZ_SRC     := $(BASE_SRC) io/table.c io/intern.c io/number.c io/study.c \
+                io/exchanges.c io/geojson.c models/formula.c models/moran.c \
+                models/rng.c engine/neighbours.c
 FUZZ_OBJ     := $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 .SECONDARY: $(FUZZ_OBJ)
 FUZZ_CFLAGS  := $(CSTD) -O1 -g -fno-omit-frame-pointer $(WARN) $(PKG_CFLAGS) \
-                -fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
+                -fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP \
+                -DTABLE_READ_CHUNK=7 -fopenmp=libomp
 
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -137,10 +149,11 @@ fuzz-build: deps-asan
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 fuzz: fuzz-build
-	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+	@FUZZ_OUT=$(abspath $(FUZZ_BUILD)) tests/fuzz/run.sh $(FUZZ_SECONDS) \
+	  $(FUZZ_NAMES)
 
 fuzz-smoke: fuzz-build
-	@tests/fuzz/run.sh 8 $(FUZZ_NAMES)
+	@FUZZ_OUT=$(abspath $(FUZZ_BUILD)) tests/fuzz/run.sh 8 $(FUZZ_NAMES)
 
 lint:
 	clang-format --dry-run --Werror $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)

@@ -36,6 +36,46 @@ status err_set(error_buf *err, status st, const char *where, size_t line,
     return st;
 }
 
+/* Escapes, in place, the control characters and the bytes that are not
+ * UTF-8 in a formatted message as \xNN: names and values in messages come
+ * from data (a key, an id, a path), and a terminal must not act on them
+ * (SPEC §5). A message that no longer fits is cut at a character. */
+static void escape_message(char *m)
+{
+    size_t len = strlen(m), i = 0;
+    while (i < len) { /* usually nothing to escape */
+        size_t k = utf8_seq_len((const unsigned char *)m + i, len - i);
+        unsigned char c = (unsigned char)m[i];
+        if (k == 0 || c < 0x20 || c == 0x7f)
+            break;
+        i += k;
+    }
+    if (i == len)
+        return;
+    char out[ERR_MSG];
+    size_t o = i;
+    memcpy(out, m, i);
+    while (i < len) {
+        size_t k = utf8_seq_len((const unsigned char *)m + i, len - i);
+        unsigned char c = (unsigned char)m[i];
+        char piece[8];
+        size_t n = k;
+        if (k == 0 || c < 0x20 || c == 0x7f) {
+            n = (size_t)snprintf(piece, sizeof piece, "\\x%02X", c);
+            k = 1;
+        } else {
+            memcpy(piece, m + i, k);
+        }
+        if (o + n >= ERR_MSG)
+            break;
+        memcpy(out + o, piece, n);
+        o += n;
+        i += k;
+    }
+    out[o] = '\0';
+    memcpy(m, out, o + 1);
+}
+
 status err_vset(error_buf *err, status st, const char *where, size_t line,
                 size_t col, const char *fmt, va_list ap)
 {
@@ -59,6 +99,7 @@ status err_vset(error_buf *err, status st, const char *where, size_t line,
         used = k < 0 ? 0 : (size_t)k < ERR_MSG ? (size_t)k : ERR_MSG - 1;
     }
     vsnprintf(m + used, ERR_MSG - used, fmt, ap);
+    escape_message(m);
     return st;
 }
 

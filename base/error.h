@@ -36,7 +36,9 @@ void err_clear(error_buf *err);
 
 /* Records a message "where: detail" and returns st. `where` may be NULL
  * (no location), or a path; line and col are printed when non-zero.
- * When err is NULL the message is discarded. */
+ * When err is NULL the message is discarded. Control characters and
+ * bytes that are not UTF-8 in the formatted message (a name or id taken
+ * from data) are escaped as \xNN, so no message can drive a terminal. */
 status err_set(error_buf *err, status st, const char *where, size_t line,
                size_t col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));

@@ -300,11 +300,10 @@ static status run_scale(const scale_args *a, const cli_common *c,
             goto done;
         }
         if (ecometric_tables_create(&em) != 0 ||
-            ecometric_tables_add(&em, name, er, res, res->score, group,
-                                 table_nrows(t), ids,
-                                 (const char *const *)a->items, p,
-                                 (const char *const *)a->adjust, q, NULL,
-                                 NULL) != 0)
+            ecometric_tables_add(
+                &em, name, er, res, res->score, group, table_nrows(t), ids,
+                (const char *const *)a->items, p,
+                (const char *const *)a->adjust, q, NULL, NULL) != 0)
             goto done;
         chosen = pick == 0   ? em.areas
                  : pick == 1 ? em.components

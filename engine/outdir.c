@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +40,15 @@ static int make_parents(const char *path)
 
 outdir *outdir_begin(const char *dir, error_buf *err)
 {
+    /* A file-size limit (ulimit -f) would otherwise kill the process with
+     * SIGXFSZ mid-write and leave the temporary folder behind; ignored,
+     * the write fails with EFBIG and is reported like a full disk. */
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGXFSZ, &ignore, NULL);
+
     outdir *od = calloc(1, sizeof *od);
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/')

@@ -17,7 +17,9 @@
 typedef struct outdir outdir;
 
 /* Starts an output folder for dir (its parents are created). NULL with
- * err set on failure. */
+ * err set on failure. From then on SIGXFSZ is ignored, so that a
+ * file-size limit shows up as a failed write (outdir_close) rather than
+ * killing the process with the temporary folder left behind. */
 outdir *outdir_begin(const char *dir, error_buf *err);
 
 /* Opens rel (a path inside the folder; subfolders are created) for

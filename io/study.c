@@ -361,13 +361,15 @@ static void prescan(reader *rd, char *text, char *ini)
                 *close = ']';
             }
         } else if (*t && *t != ';' && *t != '#' && !indented && !current) {
-            if (s->nsections == 0)
+            if (s->nsections == 0 && !rd->oom)
                 err_set(rd->err, ST_EUSAGE, rd->name, line + 1, 0,
                         "a key outside any section; start with a section "
                         "such as [survey]");
         } else if (*t && *t != ';' && *t != '#' && !indented && current) {
             size_t klen = strcspn(t, "=:");
-            if (t[klen] != '\0') {
+            /* A key longer than a line is already reported (and would
+             * not fit in key[]). */
+            if (klen <= MAX_LINE && t[klen] != '\0') {
                 char key[MAX_LINE + 1];
                 memcpy(key, t, klen);
                 key[klen] = '\0';
@@ -433,8 +435,10 @@ long study_split_list(const char *value, char ***out)
 {
     *out = NULL;
     char *copy = strdup(value);
-    if (copy == NULL)
+    if (copy == NULL) {
+        errno = ENOMEM;
         return -1;
+    }
     long n = 0;
     char **list = NULL;
     int bad = 0;
@@ -445,13 +449,13 @@ long study_split_list(const char *value, char ***out)
             *comma = '\0';
         char *item = trim(p);
         if (*item == '\0') {
-            bad = 1;
+            bad = EINVAL;
             break;
         }
         char **l = realloc(list, (size_t)(n + 1) * sizeof *l);
         if (l == NULL || (l[n] = strdup(item)) == NULL) {
             list = l ? l : list;
-            bad = 1;
+            bad = ENOMEM;
             break;
         }
         list = l;
@@ -463,6 +467,7 @@ long study_split_list(const char *value, char ***out)
     free(copy);
     if (bad) {
         study_list_free(list, (size_t)n);
+        errno = bad;
         return -1;
     }
     *out = list;
@@ -507,10 +512,13 @@ static int parse_date(const char *v)
     return !(m == 2 && d == 29 && !leap);
 }
 
+/* 1 for a valid range, 0 for an invalid one, -1 when memory ran out. */
 static int parse_range(const char *v, double *low, double *high)
 {
     char **list;
     long n = study_split_list(v, &list);
+    if (n < 0 && errno == ENOMEM)
+        return -1;
     int ok = n == 2;
     for (long i = 0; ok && i < 2; i++) {
         char *end;
@@ -565,7 +573,9 @@ static void check_value(reader *rd, const study_section *sec,
         break;
     case K_LIST:
         n = study_split_list(v, &list);
-        if (n < 0)
+        if (n < 0 && errno == ENOMEM)
+            rd->oom = 1;
+        else if (n < 0)
             bad_value(rd, sec, e,
                       "a comma-separated list without empty "
                       "entries");
@@ -580,7 +590,10 @@ static void check_value(reader *rd, const study_section *sec,
             bad_value(rd, sec, e, "a whole number from 1 to 100000000");
         break;
     case K_RANGE:
-        if (!parse_range(v, &lo, &hi))
+        n = parse_range(v, &lo, &hi);
+        if (n < 0)
+            rd->oom = 1;
+        else if (n == 0)
             bad_value(rd, sec, e, "two numbers, low and high (e.g. 1, 5)");
         break;
     case K_DATE:
@@ -724,7 +737,10 @@ static void fill_scale(reader *rd, const study_section *sec, study_scale *sc)
     sc->nadjust =
         (size_t)split_or_empty(rd, study_get(sec, "adjust"), &sc->adjust);
     const char *range = study_get(sec, "range");
-    if (range == NULL || !parse_range(range, &sc->low, &sc->high))
+    int ok = range != NULL ? parse_range(range, &sc->low, &sc->high) : 0;
+    if (ok < 0)
+        rd->oom = 1; /* not silently a range of 0..0 */
+    if (ok != 1)
         sc->low = sc->high = 0;
 }
 

@@ -83,7 +83,8 @@ const study_section *study_find(const study *s, const char *kind,
                                 const char *name);
 
 /* Splits a comma-separated list into trimmed, newly allocated strings.
- * Returns the count, or -1 when an entry is empty or memory runs out.
+ * Returns the count, or -1 when an entry is empty (errno EINVAL) or
+ * memory runs out (errno ENOMEM).
  * The caller frees each string and the array (study_list_free). */
 long study_split_list(const char *value, char ***out);
 void study_list_free(char **list, size_t n);

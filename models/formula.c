@@ -24,7 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_VARS = 64 };
+/* Limits that keep hostile text from exhausting the stack or the CPU:
+ * nesting (parentheses, signs, calls) is parsed by recursion; the labels,
+ * names and evaluation of a tree recurse as deep as it is, and a
+ * left-leaning chain "a + b + ..." is as deep as it is long; a*b*c*...
+ * has 2^n - 1 terms. */
+enum { MAX_VARS = 64, MAX_DEPTH = 100, MAX_NODES = 2000, MAX_TERMS = 1024 };
 
 typedef struct {
     const char *text;
@@ -32,7 +37,9 @@ typedef struct {
     const char *where;
     error_buf *err;
     int failed;
-    formula *f; /* NULL when parsing a bare expression */
+    formula *f;   /* NULL when parsing a bare expression */
+    int depth;    /* parse_unary and parse_atom calls on the stack */
+    size_t nodes; /* expression nodes made */
 } parser;
 
 /* A set of terms under construction. */
@@ -133,8 +140,13 @@ void expr_free(expr *e)
 
 static expr *node(parser *p, expr_kind kind, expr *a, expr *b)
 {
-    expr *e = calloc(1, sizeof *e);
+    expr *e = ++p->nodes > MAX_NODES ? NULL : calloc(1, sizeof *e);
     if (e == NULL) {
+        if (p->nodes > MAX_NODES)
+            syntax(p,
+                   "a shorter expression (at most %d names, numbers and "
+                   "operators)",
+                   MAX_NODES);
         syntax(p, "memory");
         expr_free(a);
         expr_free(b);
@@ -153,7 +165,26 @@ static const struct {
 
 static expr *parse_expr(parser *p);
 
+/* Counts a level of recursion; 0 (error recorded) past MAX_DEPTH. */
+static int enter(parser *p)
+{
+    if (++p->depth <= MAX_DEPTH)
+        return 1;
+    syntax(p, "at most %d levels of parentheses, signs and functions",
+           MAX_DEPTH);
+    return 0;
+}
+
+static expr *parse_unary_at(parser *p);
+
 static expr *parse_unary(parser *p)
+{
+    expr *e = enter(p) ? parse_unary_at(p) : NULL;
+    p->depth--;
+    return e;
+}
+
+static expr *parse_unary_at(parser *p)
 {
     double v;
     if (accept(p, '-')) {
@@ -239,7 +270,7 @@ static expr *parse_expr(parser *p)
 
 expr *expr_parse(const char *text, const char *where, error_buf *err)
 {
-    parser p = {text, 0, where, err, 0, NULL};
+    parser p = {text, 0, where, err, 0, NULL, 0, 0};
     expr *e = parse_expr(&p);
     if (e != NULL && peek(&p) != '\0') {
         syntax(&p, "an operator or the end");
@@ -280,6 +311,10 @@ static void put(text_buf *t, const char *s)
 static void r_number(double v, char *out, size_t cap)
 {
     char buf[64];
+    if (isinf(v)) { /* a literal beyond the doubles: "1e999" */
+        snprintf(out, cap, "%s", v > 0 ? "Inf" : "-Inf");
+        return;
+    }
     snprintf(buf, sizeof buf, "%.15g", v);
     double target = strtod(buf, NULL); /* v to 15 significant digits */
     int digits = 1;
@@ -367,9 +402,15 @@ static void set_free(term_set *s)
 
 static int set_add(parser *p, term_set *s, uint64_t t)
 {
+    if (p->failed)
+        return 0;
     for (size_t i = 0; i < s->n; i++)
         if (s->terms[i] == t)
             return 1;
+    if (s->n == MAX_TERMS) {
+        syntax(p, "at most %d terms", MAX_TERMS);
+        return 0;
+    }
     uint64_t *n = realloc(s->terms, (s->n + 1) * sizeof *n);
     if (n == NULL) {
         syntax(p, "memory");
@@ -457,10 +498,22 @@ static int random_term(parser *p, term_set *lhs)
     return 1;
 }
 
+static int parse_atom_at(parser *p, term_set *out);
+
+static int parse_atom(parser *p, term_set *out)
+{
+    out->terms = NULL;
+    out->n = 0;
+    out->intercept = -1;
+    int ok = enter(p) && parse_atom_at(p, out);
+    p->depth--;
+    return ok;
+}
+
 /* The variables used only in random terms do not stay in the fixed
  * part: a random term's lhs is parsed into its own term set, and its
  * variables are kept in the table (harmless, never in a term). */
-static int parse_atom(parser *p, term_set *out)
+static int parse_atom_at(parser *p, term_set *out)
 {
     double v;
     out->terms = NULL;
@@ -650,6 +703,10 @@ static int parse_sum(parser *p, term_set *out)
         }
         merge(p, out, &b, remove);
         set_free(&b);
+        if (p->failed) { /* too many terms, or memory */
+            set_free(out);
+            return 0;
+        }
         if (accept(p, '+'))
             remove = 0;
         else if (accept(p, '-'))
@@ -657,7 +714,7 @@ static int parse_sum(parser *p, term_set *out)
         else
             break;
     }
-    return !p->failed;
+    return 1;
 }
 
 static int degree(uint64_t t)
@@ -727,7 +784,7 @@ void formula_free(formula *f)
 formula *formula_parse(const char *text, const char *where, error_buf *err)
 {
     formula *f = calloc(1, sizeof *f);
-    parser p = {text, 0, where, err, 0, f};
+    parser p = {text, 0, where, err, 0, f, 0, 0};
     term_set rhs = {NULL, 0, -1};
     if (f == NULL) {
         err_set(err, ST_ENOMEM, where, 0, 0, "out of memory");

@@ -5,7 +5,8 @@
  * err_set must produce the GNU forms "file:line:col: msg", "file:line:
  * msg", "file: msg" and a bare "msg", keep the most severe status (a
  * usage error outranks a data error, even one past the ERR_MAX cap),
- * keep at most ERR_MAX messages and count the rest. err_quote must make
+ * keep at most ERR_MAX messages and count the rest, and escape control
+ * characters and invalid bytes in what it formats. err_quote must make
  * any bytes safe to print: quotes and backslashes escaped, control
  * characters and invalid UTF-8 as \xNN, valid multibyte UTF-8 kept
  * whole, and long values cut after 40 bytes with "...". utf8_seq_len
@@ -148,6 +149,34 @@ static void test_err_long_message_truncated(void **state)
     err_set(&e, ST_EDATA, "f.csv", 1, 1, "%s", where);
     assert_int_equal(strlen(e.msg[1]), ERR_MSG - 1);
     assert_memory_equal(e.msg[1], "f.csv:1:1: www", 14);
+}
+
+/* Names and ids from data reach messages through %s: their control
+ * characters and invalid bytes come out escaped, valid UTF-8 whole, and
+ * an escaped message that overflows is cut at a character. */
+static void test_err_set_escapes_controls(void **state)
+{
+    (void)state;
+    error_buf e;
+    err_clear(&e);
+    err_set(&e, ST_EUSAGE, "s\x07.ini", 7, 0, "[survey] %s: unknown key",
+            "resp\x1b[31m\x7f\xff caf\xc3\xa9");
+    assert_string_equal(e.msg[0], "s\\x07.ini:7: [survey] "
+                                  "resp\\x1B[31m\\x7F\\xFF caf\xc3\xa9: "
+                                  "unknown key");
+    /* A message without anything to escape is left as it is. */
+    err_set(&e, ST_EDATA, "a.csv", 2, 3, "area \"%s\"", "Z\xc3\xbcrich");
+    assert_string_equal(e.msg[1], "a.csv:2:3: area \"Z\xc3\xbcrich\"");
+
+    /* 500 tabs escape to 2000 bytes: cut whole, never inside an escape. */
+    char tabs[501];
+    memset(tabs, '\t', 500);
+    tabs[500] = '\0';
+    err_set(&e, ST_EDATA, NULL, 0, 0, "x%s", tabs);
+    size_t len = strlen(e.msg[2]);
+    assert_true(len < ERR_MSG && len > ERR_MSG - 5);
+    assert_int_equal((len - 1) % 4, 0);
+    assert_memory_equal(e.msg[2] + len - 4, "\\x09", 4);
 }
 
 /* ---- err_quote ---------------------------------------------------------- */
@@ -361,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_err_exit_codes),
         cmocka_unit_test(test_err_cap_counts_dropped),
         cmocka_unit_test(test_err_long_message_truncated),
+        cmocka_unit_test(test_err_set_escapes_controls),
         cmocka_unit_test(test_quote_escapes),
         cmocka_unit_test(test_quote_utf8),
         cmocka_unit_test(test_quote_truncates_after_40_bytes),

@@ -7,11 +7,13 @@
  * contents (old files gone); abort must leave no temporary folder and an
  * existing target untouched; a target that is a file is refused and left
  * alone. outdir_count / outdir_file list the relative paths in order,
- * and outdir_close reports a failed write (a full disk) naming the file.
+ * and outdir_close reports a failed write (a full disk, or a file-size
+ * limit, which must not kill the process) naming the file.
  */
 #include "unit.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "../../engine/outdir.h"
@@ -261,6 +263,38 @@ static void test_close_reports_failed_write(void **state)
                         "summary.json: write failed (is the disk full?)");
 }
 
+/* A file-size limit (ulimit -f) must be a failed write, reported, and
+ * not SIGXFSZ killing the process with the temporary folder left. */
+static void test_file_size_limit_is_a_failed_write(void **state)
+{
+    const char *dir = *state;
+    char *target = unit_path(dir, "out");
+    struct rlimit old, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    if (old.rlim_cur != RLIM_INFINITY && old.rlim_cur < 65536)
+        skip();
+    error_buf err;
+    err_clear(&err);
+    outdir *od = outdir_begin(target, &err);
+    assert_non_null(od);
+    FILE *f = outdir_open(od, "tables/area_scores.csv", &err);
+    assert_non_null(f);
+    small = old;
+    small.rlim_cur = 4096;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    for (int i = 0; i < 2000; i++)
+        fputs("A001,2.385,0.8123\n", f);
+    status st = outdir_close(od, f, "tables/area_scores.csv", &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    assert_int_equal(st, ST_EIO);
+    assert_string_equal(
+        err.msg[0], "tables/area_scores.csv: write failed (is the disk full?)");
+    outdir_abort(od);
+    assert_int_equal(count_tmp(dir), 0);
+    assert_false(unit_exists(target));
+    free(target);
+}
+
 static void test_remove_tree(void **state)
 {
     const char *dir = *state;
@@ -290,6 +324,7 @@ int main(void)
         T(test_target_is_a_file),
         T(test_begin_fails_under_a_file),
         T(test_close_reports_failed_write),
+        T(test_file_size_limit_is_a_failed_write),
         T(test_remove_tree),
     };
 #undef T
