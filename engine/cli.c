@@ -226,3 +226,23 @@ long cli_list(const char *arg, const char *command, const char *option,
                 option, arg);
     return n;
 }
+
+int cli_main(int argc, char **argv, void *args, const cli_command *steps)
+{
+    error_buf *err = calloc(1, sizeof *err);
+    cli_common c = {0};
+    if (err == NULL)
+        return 1;
+    int rc = steps->parse(argc, argv, args, &c, err);
+    status st = rc < 0 ? err->st : ST_OK;
+    if (rc == 0) {
+        cli_set_threads(c.threads, 0);
+        st = steps->run(args, &c, err);
+    }
+    if (st != ST_OK)
+        cli_print_errors(err);
+    if (steps->free_args != NULL)
+        steps->free_args(args);
+    free(err);
+    return rc > 0 ? 0 : err_exit_code(st);
+}

@@ -84,4 +84,18 @@ const char *cli_gsl_version(void);
 const char *cli_cairo_version(void);
 const char *cli_csv_version(void);
 
+/* A single-method command's steps over its own argument struct: parse
+ * returns 0 to run, 1 when it has answered (--help), or -1 with err set;
+ * run does the work; free_args (or NULL) releases what parse kept. */
+typedef struct {
+    int (*parse)(int argc, char **argv, void *args, cli_common *c,
+                 error_buf *err);
+    status (*run)(const void *args, const cli_common *c, error_buf *err);
+    void (*free_args)(void *args);
+} cli_command;
+
+/* Runs a command's steps: parses, sets the threads, runs, prints the
+ * errors and returns the exit status (0, or that of the failure). */
+int cli_main(int argc, char **argv, void *args, const cli_command *steps);
+
 #endif

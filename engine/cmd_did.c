@@ -54,9 +54,10 @@ typedef struct {
     int has_start;
 } did_args;
 
-static int parse_args(int argc, char **argv, did_args *a, cli_common *c,
+static int parse_args(int argc, char **argv, void *args, cli_common *c,
                       error_buf *err)
 {
+    did_args *a = args;
     int opt;
     char *end;
     optind = 1;
@@ -122,8 +123,9 @@ static int by_value(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-static status run_did(const did_args *a, const cli_common *c, error_buf *err)
+static status run_did(const void *args, const cli_common *c, error_buf *err)
 {
+    const did_args *a = args;
     col_spec cols[] = {{a->outcome, COL_NUMBER, 0, 0, 0, 0},
                        {a->unit, COL_TEXT, 0, 0, 0, 0},
                        {a->time, COL_NUMBER, 0, 0, 0, 0},
@@ -200,17 +202,7 @@ done:
 
 int cmd_did(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    static const cli_command steps = {parse_args, run_did, NULL};
     did_args a = {0};
-    cli_common c = {0};
-    if (err == NULL)
-        return 1;
-    int rc = parse_args(argc, argv, &a, &c, err);
-    status st = rc < 0 ? err->st : ST_OK;
-    if (rc == 0)
-        st = run_did(&a, &c, err);
-    if (st != ST_OK)
-        cli_print_errors(err);
-    free(err);
-    return rc > 0 ? 0 : err_exit_code(st);
+    return cli_main(argc, argv, &a, &steps);
 }

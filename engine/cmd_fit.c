@@ -110,9 +110,10 @@ static int se_of(const char *name, reg_se *out, const char **cluster)
     return -1;
 }
 
-static int parse_args(int argc, char **argv, fit_args *a, cli_common *c,
+static int parse_args(int argc, char **argv, void *args, cli_common *c,
                       error_buf *err)
 {
+    fit_args *a = args;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:", options, NULL)) != -1) {
@@ -226,8 +227,9 @@ static status fit_fixed(const fit_args *a, const cli_common *c, const design *d,
     return rc ? err_set(err, ST_ENOMEM, "fit", 0, 0, "out of memory") : ST_OK;
 }
 
-static status run_fit(const fit_args *a, const cli_common *c, error_buf *err)
+static status run_fit(const void *args, const cli_common *c, error_buf *err)
 {
+    const fit_args *a = args;
     status st = ST_ENOMEM;
     formula *f = formula_parse(a->formula, "--formula", err);
     const char **names = NULL;
@@ -332,22 +334,15 @@ done:
     return st;
 }
 
+static void free_args(void *args)
+{
+    fit_args *a = args;
+    study_list_free(a->missing, a->nmissing > 0 ? (size_t)a->nmissing : 0);
+}
+
 int cmd_fit(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    static const cli_command steps = {parse_args, run_fit, free_args};
     fit_args a = {0};
-    cli_common c = {0};
-    if (err == NULL)
-        return 1;
-    int rc = parse_args(argc, argv, &a, &c, err);
-    status st = rc < 0 ? err->st : ST_OK;
-    if (rc == 0) {
-        cli_set_threads(c.threads, 0);
-        st = run_fit(&a, &c, err);
-    }
-    if (st != ST_OK)
-        cli_print_errors(err);
-    study_list_free(a.missing, a.nmissing > 0 ? (size_t)a.nmissing : 0);
-    free(err);
-    return err_exit_code(st);
+    return cli_main(argc, argv, &a, &steps);
 }

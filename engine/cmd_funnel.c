@@ -147,9 +147,10 @@ static const char *columns_problem(const funnel_args *a)
     return NULL;
 }
 
-static int parse_args(int argc, char **argv, funnel_args *a, cli_common *c,
+static int parse_args(int argc, char **argv, void *args, cli_common *c,
                       error_buf *err)
 {
+    funnel_args *a = args;
     const char *type_names[3], *od_names[3];
     for (size_t i = 0; i < 3; i++) {
         type_names[i] = types[i].name;
@@ -268,9 +269,9 @@ static int funnel_rows(restab *t, const char *name, const char *type,
     return rc;
 }
 
-static status run_funnel(const funnel_args *a, const cli_common *c,
-                         error_buf *err)
+static status run_funnel(const void *args, const cli_common *c, error_buf *err)
 {
+    const funnel_args *a = args;
     funnel_type type = types[a->type].type;
     col_spec cols[4];
     size_t ncols = 1, col_of_field[5] = {0};
@@ -384,22 +385,15 @@ done:
     return st;
 }
 
+static void free_args(void *args)
+{
+    funnel_args *a = args;
+    study_list_free(a->missing, a->nmissing > 0 ? (size_t)a->nmissing : 0);
+}
+
 int cmd_funnel(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    static const cli_command steps = {parse_args, run_funnel, free_args};
     funnel_args a = {0};
-    cli_common c = {0};
-    if (err == NULL)
-        return 1;
-    int rc = parse_args(argc, argv, &a, &c, err);
-    status st = rc < 0 ? err->st : ST_OK;
-    if (rc == 0) {
-        cli_set_threads(c.threads, 0);
-        st = run_funnel(&a, &c, err);
-    }
-    if (st != ST_OK)
-        cli_print_errors(err);
-    study_list_free(a.missing, a.nmissing > 0 ? (size_t)a.nmissing : 0);
-    free(err);
-    return rc > 0 ? 0 : err_exit_code(st);
+    return cli_main(argc, argv, &a, &steps);
 }

@@ -55,9 +55,10 @@ typedef struct {
     long nfrom, nmissing;
 } index_args;
 
-static int parse_args(int argc, char **argv, index_args *a, cli_common *c,
+static int parse_args(int argc, char **argv, void *args, cli_common *c,
                       error_buf *err)
 {
+    index_args *a = args;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:", options, NULL)) != -1) {
@@ -114,9 +115,9 @@ static int parse_args(int argc, char **argv, index_args *a, cli_common *c,
     return 0;
 }
 
-static status run_index(const index_args *a, const cli_common *c,
-                        error_buf *err)
+static status run_index(const void *args, const cli_common *c, error_buf *err)
 {
+    const index_args *a = args;
     size_t k = (size_t)a->nfrom;
     col_spec *cols = calloc(k + 1, sizeof *cols);
     const double **col = calloc(k, sizeof *col);
@@ -187,21 +188,16 @@ done:
     return st;
 }
 
+static void free_args(void *args)
+{
+    index_args *a = args;
+    study_list_free(a->from, a->nfrom > 0 ? (size_t)a->nfrom : 0);
+    study_list_free(a->missing, a->nmissing > 0 ? (size_t)a->nmissing : 0);
+}
+
 int cmd_index(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    static const cli_command steps = {parse_args, run_index, free_args};
     index_args a = {0};
-    cli_common c = {0};
-    if (err == NULL)
-        return 1;
-    int rc = parse_args(argc, argv, &a, &c, err);
-    status st = rc < 0 ? err->st : ST_OK;
-    if (rc == 0)
-        st = run_index(&a, &c, err);
-    if (st != ST_OK)
-        cli_print_errors(err);
-    study_list_free(a.from, a.nfrom > 0 ? (size_t)a.nfrom : 0);
-    study_list_free(a.missing, a.nmissing > 0 ? (size_t)a.nmissing : 0);
-    free(err);
-    return err_exit_code(st);
+    return cli_main(argc, argv, &a, &steps);
 }

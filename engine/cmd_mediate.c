@@ -69,9 +69,10 @@ typedef struct {
     long bootstrap;
 } med_args;
 
-static int parse_args(int argc, char **argv, med_args *a, cli_common *c,
+static int parse_args(int argc, char **argv, void *args, cli_common *c,
                       error_buf *err)
 {
+    med_args *a = args;
     int opt;
     char *end;
     optind = 1;
@@ -135,9 +136,9 @@ static int parse_args(int argc, char **argv, med_args *a, cli_common *c,
     return 0;
 }
 
-static status run_mediate(const med_args *a, const cli_common *c,
-                          error_buf *err)
+static status run_mediate(const void *args, const cli_common *c, error_buf *err)
 {
+    const med_args *a = args;
     size_t q = a->ncov > 0 ? (size_t)a->ncov : 0;
     col_spec *cols = calloc(3 + q, sizeof *cols);
     const double **cov = calloc(q ? q : 1, sizeof *cov);
@@ -198,23 +199,16 @@ done:
     return st;
 }
 
+static void free_args(void *args)
+{
+    med_args *a = args;
+    study_list_free(a->covariates, a->ncov > 0 ? (size_t)a->ncov : 0);
+    study_list_free(a->missing, a->nmissing > 0 ? (size_t)a->nmissing : 0);
+}
+
 int cmd_mediate(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    static const cli_command steps = {parse_args, run_mediate, free_args};
     med_args a = {0};
-    cli_common c = {0};
-    if (err == NULL)
-        return 1;
-    int rc = parse_args(argc, argv, &a, &c, err);
-    status st = rc < 0 ? err->st : ST_OK;
-    if (rc == 0) {
-        cli_set_threads(c.threads, 0);
-        st = run_mediate(&a, &c, err);
-    }
-    if (st != ST_OK)
-        cli_print_errors(err);
-    study_list_free(a.covariates, a.ncov > 0 ? (size_t)a.ncov : 0);
-    study_list_free(a.missing, a.nmissing > 0 ? (size_t)a.nmissing : 0);
-    free(err);
-    return rc > 0 ? 0 : err_exit_code(st);
+    return cli_main(argc, argv, &a, &steps);
 }

@@ -62,9 +62,10 @@ typedef struct {
     long permutations;
 } moran_args;
 
-static int parse_args(int argc, char **argv, moran_args *a, cli_common *c,
+static int parse_args(int argc, char **argv, void *args, cli_common *c,
                       error_buf *err)
 {
+    moran_args *a = args;
     int opt;
     char *end;
     a->permutations = 999;
@@ -166,9 +167,9 @@ static void warn_structure(const cli_common *c, const neighbour_list *nb,
                 nb->asymmetric);
 }
 
-static status run_moran(const moran_args *a, const cli_common *c,
-                        error_buf *err)
+static status run_moran(const void *args, const cli_common *c, error_buf *err)
 {
+    const moran_args *a = args;
     size_t nv = (size_t)a->nvars;
     col_spec *cols = calloc(nv + 1, sizeof *cols);
     restab *out = comparetab_spatial_create();
@@ -240,23 +241,16 @@ done:
     return st;
 }
 
+static void free_args(void *args)
+{
+    moran_args *a = args;
+    study_list_free(a->vars, a->nvars > 0 ? (size_t)a->nvars : 0);
+    study_list_free(a->missing, a->nmissing > 0 ? (size_t)a->nmissing : 0);
+}
+
 int cmd_moran(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    static const cli_command steps = {parse_args, run_moran, free_args};
     moran_args a = {0};
-    cli_common c = {0};
-    if (err == NULL)
-        return 1;
-    int rc = parse_args(argc, argv, &a, &c, err);
-    status st = rc < 0 ? err->st : ST_OK;
-    if (rc == 0) {
-        cli_set_threads(c.threads, 0);
-        st = run_moran(&a, &c, err);
-    }
-    if (st != ST_OK)
-        cli_print_errors(err);
-    study_list_free(a.vars, a.nvars > 0 ? (size_t)a.nvars : 0);
-    study_list_free(a.missing, a.nmissing > 0 ? (size_t)a.nmissing : 0);
-    free(err);
-    return rc > 0 ? 0 : err_exit_code(st);
+    return cli_main(argc, argv, &a, &steps);
 }
