@@ -151,16 +151,6 @@ void report_preformatted(report *r, const char *text)
     document_preformatted(r->pdf, text);
 }
 
-/* Whether a cell reads as a number (right-aligned in both reports). */
-static int numeric(const char *s)
-{
-    char *end;
-    if (*s == '\0')
-        return 0;
-    strtod(s, &end);
-    return *end == '\0' || strcmp(s, "NA") == 0;
-}
-
 void report_table(report *r, const char *caption, size_t ncols,
                   const char *const *header, const char *const *cells,
                   size_t nrows)
@@ -178,7 +168,8 @@ void report_table(report *r, const char *caption, size_t ncols,
         fputs("<tr>", r->html);
         for (size_t c = 0; c < ncols; c++) {
             const char *cell = cells[i * ncols + c];
-            fputs(numeric(cell) ? "<td class=\"n\">" : "<td>", r->html);
+            fputs(document_is_number(cell) ? "<td class=\"n\">" : "<td>",
+                  r->html);
             put_escaped(r->html, cell);
             fputs("</td>", r->html);
         }

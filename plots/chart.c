@@ -297,8 +297,8 @@ static cairo_status_t to_buffer(void *closure, const unsigned char *data,
     return CAIRO_STATUS_SUCCESS;
 }
 
-static cairo_status_t to_file(void *closure, const unsigned char *data,
-                              unsigned int length)
+cairo_status_t chart_write_stream(void *closure, const unsigned char *data,
+                                  unsigned int length)
 {
     return fwrite(data, 1, length, closure) == length
                ? CAIRO_STATUS_SUCCESS
@@ -387,8 +387,8 @@ static status write_png(chart_draw_fn draw, const void *data, double width,
     cairo_surface_t *s = cairo_image_surface_create(
         CAIRO_FORMAT_RGB24, (int)ceil(2 * width), (int)ceil(2 * height));
     status st = draw_on(s, 2, draw, data, width, height, name, err);
-    if (st == ST_OK && cairo_surface_write_to_png_stream(s, to_file, out) !=
-                           CAIRO_STATUS_SUCCESS)
+    if (st == ST_OK && cairo_surface_write_to_png_stream(
+                           s, chart_write_stream, out) != CAIRO_STATUS_SUCCESS)
         st = err_set(err, ST_EIO, name, 0, 0, "cannot write the PNG");
     cairo_surface_destroy(s);
     return st;

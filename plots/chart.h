@@ -101,6 +101,10 @@ void chart_axis_y(chart *c, const chart_box *b, const chart_scale *s,
  * memory. */
 typedef int (*chart_draw_fn)(chart *c, const void *data);
 
+/* A cairo_write_func_t writing to the FILE * given as closure. */
+cairo_status_t chart_write_stream(void *closure, const unsigned char *data,
+                                  unsigned int length);
+
 /* Draws a figure of width × height points on cr at its current
  * transformation (white ground, clipped to the figure), as the outputs
  * do; for documents that place figures themselves. */

@@ -22,21 +22,13 @@ struct document {
     int blank; /* nothing drawn on the current page yet */
 };
 
-static cairo_status_t to_file(void *closure, const unsigned char *data,
-                              unsigned int length)
-{
-    return fwrite(data, 1, length, closure) == length
-               ? CAIRO_STATUS_SUCCESS
-               : CAIRO_STATUS_WRITE_ERROR;
-}
-
 document *document_create(FILE *f, const char *title, const char *date)
 {
     document *d = calloc(1, sizeof *d);
     if (d == NULL)
         return NULL;
-    d->surface =
-        cairo_pdf_surface_create_for_stream(to_file, f, PAGE_W, PAGE_H);
+    d->surface = cairo_pdf_surface_create_for_stream(chart_write_stream, f,
+                                                     PAGE_W, PAGE_H);
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR,
                                    "ecometer");
@@ -164,8 +156,7 @@ void document_preformatted(document *d, const char *text)
     d->y += 8;
 }
 
-/* Whether a cell reads as a number (to be right-aligned). */
-static int numeric(const char *s)
+int document_is_number(const char *s)
 {
     char *end;
     if (*s == '\0')
@@ -207,8 +198,9 @@ void document_table(document *d, const char *caption, size_t ncols,
         double x = MARGIN;
         for (size_t c = 0; c < ncols; c++) {
             set_text(d, row[c], "DejaVu Sans", 7.5, r == 0, w[c] * k - 6);
-            double dx =
-                r > 0 && numeric(row[c]) ? w[c] * k - 6 - text_width(d) : 0;
+            double dx = r > 0 && document_is_number(row[c])
+                            ? w[c] * k - 6 - text_width(d)
+                            : 0;
             show(d, x + dx, d->y, 0.13);
             x += w[c] * k;
         }

@@ -30,6 +30,10 @@ void document_preformatted(document *d, const char *text);
 void document_table(document *d, const char *caption, size_t ncols,
                     const char *const *header, const char *const *cells,
                     size_t nrows);
+/* Whether a table cell reads as a number (right-aligned in tables),
+ * "NA" included. */
+int document_is_number(const char *s);
+
 /* A figure of width × height points, scaled to the text width, with its
  * caption below. */
 status document_figure(document *d, chart_draw_fn draw, const void *data,
