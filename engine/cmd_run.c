@@ -366,54 +366,92 @@ static status stage_evaluate(run_ctx *r)
     return ST_OK;
 }
 
-/* Writes tables (NULL ones skipped): each formatted in memory as a task of
- * its own (number formatting dominates), then written in order. */
+/* One piece of a table to format: rows [from, to) of table `table`, the
+ * header with the first piece. */
+typedef struct {
+    size_t table, from, to;
+    char *buf;
+    size_t len;
+    status st;
+    error_buf err;
+} table_piece;
+
+/* Rows per piece: big enough that a piece's overhead is nothing, small
+ * enough that a table of a million rows spreads over the threads. */
+enum { PIECE_ROWS = 65536 };
+
+/* Cuts the non-NULL tables into pieces; NULL when out of memory. */
+static table_piece *cut_tables(const restab *const *t, size_t n,
+                               size_t *npieces)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] != NULL)
+            count += restab_nrows(t[i]) / PIECE_ROWS + 1;
+    table_piece *p = calloc(count ? count : 1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == NULL)
+            continue;
+        size_t rows = restab_nrows(t[i]);
+        for (size_t from = 0; from == 0 || from < rows; from += PIECE_ROWS)
+            p[k++] = (table_piece){i, from,
+                                   from + PIECE_ROWS < rows ? from + PIECE_ROWS
+                                                            : rows,
+                                   NULL, 0, ST_OK, {0}};
+    }
+    *npieces = k;
+    return p;
+}
+
+/* Writes tables (NULL ones skipped): formatted in memory in pieces side
+ * by side (number formatting dominates), then written in order. */
 static status write_tables(run_ctx *r, const char *const *rel,
                            const restab *const *t, size_t n)
 {
-    char **buf = calloc(n, sizeof *buf);
-    size_t *len = calloc(n, sizeof *len);
-    status *st = calloc(n, sizeof *st);
-    error_buf *errs = calloc(n, sizeof *errs);
-    status first = buf && len && st && errs ? ST_OK : ST_ENOMEM;
-    if (first == ST_OK) {
-#pragma omp parallel for schedule(dynamic, 1) default(none)                    \
-    shared(rel, t, n, buf, len, st, errs)
-        for (size_t i = 0; i < n; i++) {
-            if (t[i] == NULL)
-                continue;
-            FILE *m = open_memstream(&buf[i], &len[i]);
-            st[i] = m ? restab_write(t[i], m, FORMAT_CSV, rel[i], &errs[i])
-                      : ST_ENOMEM;
-            if (m != NULL && fclose(m) != 0 && st[i] == ST_OK)
-                st[i] = ST_ENOMEM;
-        }
+    size_t np = 0;
+    table_piece *p = cut_tables(t, n, &np);
+    if (p == NULL)
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+#pragma omp parallel for schedule(dynamic, 1) default(none) shared(rel, t, np, p)
+    for (size_t k = 0; k < np; k++) {
+        FILE *m = open_memstream(&p[k].buf, &p[k].len);
+        p[k].st = m ? restab_write_csv_rows(t[p[k].table], m, p[k].from,
+                                            p[k].to, p[k].from == 0,
+                                            rel[p[k].table], &p[k].err)
+                    : ST_ENOMEM;
+        if (m != NULL && fclose(m) != 0 && p[k].st == ST_OK)
+            p[k].st = ST_ENOMEM;
     }
-    for (size_t i = 0; first == ST_OK && i < n; i++) {
-        if (t[i] == NULL)
-            continue;
-        if (st[i] != ST_OK) {
-            first = st[i];
-            if (errs[i].n > 0)
-                *r->err = errs[i];
-            break;
+    status first = ST_OK;
+    for (size_t k = 0; first == ST_OK && k < np; k++)
+        if (p[k].st != ST_OK) {
+            first = p[k].st;
+            if (p[k].err.n > 0)
+                *r->err = p[k].err;
         }
-        FILE *f = outdir_open(r->od, rel[i], r->err);
+    for (size_t k = 0; first == ST_OK && k < np;) {
+        const char *name = rel[p[k].table];
+        FILE *f = outdir_open(r->od, name, r->err);
         if (f == NULL) {
             first = r->err->st;
             break;
         }
-        size_t wrote = fwrite(buf[i], 1, len[i], f);
-        first = outdir_close(r->od, f, rel[i], r->err);
-        if (first == ST_OK && wrote != len[i])
-            first = err_set(r->err, ST_EIO, rel[i], 0, 0, "cannot write");
+        size_t wrote = 0, want = 0;
+        size_t which = p[k].table;
+        for (; k < np && p[k].table == which; k++) {
+            wrote += fwrite(p[k].buf, 1, p[k].len, f);
+            want += p[k].len;
+        }
+        first = outdir_close(r->od, f, name, r->err);
+        if (first == ST_OK && wrote != want)
+            first = err_set(r->err, ST_EIO, name, 0, 0, "cannot write");
     }
-    for (size_t i = 0; buf && i < n; i++)
-        free(buf[i]);
-    free(buf);
-    free(len);
-    free(st);
-    free(errs);
+    for (size_t k = 0; k < np; k++)
+        free(p[k].buf);
+    free(p);
     if (first == ST_ENOMEM && r->err->n == 0)
         err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     return first;

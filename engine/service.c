@@ -107,14 +107,45 @@ static int by_area_text(const void *a, const void *b, void *ctx)
                   exchanges_area_id(x, *(const int32_t *)b));
 }
 
-static int by_member(const void *a, const void *b, void *ctx)
+static int by_member_id(const void *a, const void *b, void *ctx)
 {
     const sort_ctx *c = ctx;
     const recip_member *p = &c->m[*(const size_t *)a];
     const recip_member *q = &c->m[*(const size_t *)b];
-    int d = strcmp(exchanges_area_id(c->x, p->area),
-                   exchanges_area_id(c->x, q->area));
-    return d ? d : strcmp(exchanges_id(c->x, p->id), exchanges_id(c->x, q->id));
+    return strcmp(exchanges_id(c->x, p->id), exchanges_id(c->x, q->id));
+}
+
+/* Members in the order of their area's id, then their own: counted into
+ * their areas' places (area_rank: an area's place in id order), then
+ * each area's few members sorted by id, areas side by side. Returns 0 or
+ * -1 (memory). */
+static int order_members(const exchanges *x, const recip_result *r,
+                         const int32_t *area_rank, size_t *order)
+{
+    size_t *start = calloc(r->nareas + 1, sizeof *start);
+    if (start == NULL)
+        return -1;
+    for (size_t i = 0; i < r->nmembers; i++)
+        start[area_rank[r->members[i].area] + 1]++;
+    for (size_t k = 0; k < r->nareas; k++)
+        start[k + 1] += start[k];
+    size_t *next = malloc((r->nareas ? r->nareas : 1) * sizeof *next);
+    if (next == NULL) {
+        free(start);
+        return -1;
+    }
+    memcpy(next, start, r->nareas * sizeof *next);
+    for (size_t i = 0; i < r->nmembers; i++)
+        order[next[area_rank[r->members[i].area]]++] = i;
+    sort_ctx ctx = {x, r->members};
+    size_t nareas = r->nareas;
+#pragma omp parallel for schedule(dynamic, 256) default(none)                      shared(nareas, start, order, ctx)
+    for (size_t k = 0; k < nareas; k++)
+        qsort_r(order + start[k], start[k + 1] - start[k], sizeof *order,
+                by_member_id, &ctx);
+    free(next);
+    free(start);
+    return 0;
 }
 
 static int area_row(restab *t, const char *id, const recip_area *a)
@@ -161,11 +192,13 @@ int service_tables(const exchanges *x, const recip_result *r, restab **recip,
                            &r->areas[areas[k]]);
     if (rc == 0)
         rc |= area_row(*recip, SERVICE_OVERALL, &r->overall);
-    for (size_t i = 0; rc == 0 && i < r->nmembers; i++)
-        order[i] = i;
-    sort_ctx ctx = {x, r->members};
+    int32_t *rank = malloc((r->nareas ? r->nareas : 1) * sizeof *rank);
+    rc |= rank == NULL ? -1 : 0;
+    for (size_t k = 0; rc == 0 && k < r->nareas; k++)
+        rank[areas[k]] = (int32_t)k;
     if (rc == 0)
-        qsort_r(order, r->nmembers, sizeof *order, by_member, &ctx);
+        rc = order_members(x, r, rank, order);
+    free(rank);
     if (rc == 0)
         rc = restab_reserve(*members, r->nmembers);
     /* ids and areas are kept by the exchanges, which outlive the table */

@@ -201,14 +201,17 @@ size_t restab_ncols(const restab *t)
     return t->ncols;
 }
 
-static int write_csv(const restab *t, FILE *f)
+/* Rows [from, to) as CSV, after the header line when header is set. */
+static int write_csv_rows(const restab *t, FILE *f, size_t from, size_t to,
+                          int header)
 {
     csvout w;
     csvout_init(&w, f);
-    for (size_t c = 0; c < t->ncols; c++)
+    for (size_t c = 0; header && c < t->ncols; c++)
         csvout_text(&w, t->names[c]);
-    csvout_end_row(&w);
-    for (size_t i = 0; i < t->ncells; i++) {
+    if (header)
+        csvout_end_row(&w);
+    for (size_t i = from * t->ncols; i < to * t->ncols; i++) {
         const cell *c = &t->cells[i];
         switch (c->kind) {
         case CELL_NA:
@@ -231,6 +234,15 @@ static int write_csv(const restab *t, FILE *f)
             csvout_end_row(&w);
     }
     return csvout_error(&w) ? -1 : 0;
+}
+
+status restab_write_csv_rows(const restab *t, FILE *f, size_t from,
+                             size_t to, int header, const char *where,
+                             error_buf *err)
+{
+    if (write_csv_rows(t, f, from, to, header) != 0 || ferror(f))
+        return err_set(err, ST_EIO, where, 0, 0, "write failed");
+    return ST_OK;
 }
 
 static json_t *cell_json(const cell *c)
@@ -345,7 +357,7 @@ status restab_write(const restab *t, FILE *f, restab_format fmt,
     int rc;
     switch (fmt) {
     case FORMAT_CSV:
-        rc = write_csv(t, f);
+        rc = write_csv_rows(t, f, 0, restab_nrows(t), 1);
         break;
     case FORMAT_JSON:
         rc = write_json(t, f);

@@ -163,6 +163,56 @@ static void test_format_round_trips_everywhere(void **state)
     }
 }
 
+/* What csvout_format_number promises, written the slow way: "%.15g" when
+ * it reads back, else "%.17g". */
+static void format_by_printf(double v, char *buf)
+{
+    snprintf(buf, 32, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, 32, "%.17g", v);
+}
+
+/* The short-decimal fast path (n / 10^k without printf) must give the
+ * same bytes as printf for every value, including the edges of its range
+ * (1e-4, 1e15), 15-digit mantissas, trailing zeros and values one ulp away
+ * from a short decimal. */
+static void test_format_short_decimals_match_printf(void **state)
+{
+    (void)state;
+    static const double pow10[] = {1,   1e1, 1e2, 1e3, 1e4,  1e5,
+                                   1e6, 1e7, 1e8, 1e9, 1e10, 1e11};
+    char got[32], want[32];
+    uint64_t seed = 0x5EEDF00DULL;
+    for (int i = 0; i < 200000; i++) {
+        uint64_t bits = next_bits(&seed);
+        int k = (int)(bits % 12);
+        long long n = (long long)((bits >> 8) % (i % 3 == 0 ? 1000000000000000ULL
+                                                           : 100000ULL));
+        double v = (double)n / pow10[k];
+        if (i % 5 == 1)
+            v = nextafter(v, INFINITY);
+        if (i % 2 == 1)
+            v = -v;
+        if (v == 0)
+            continue;
+        csvout_format_number(v, got);
+        format_by_printf(v, want);
+        assert_string_equal(got, want);
+    }
+    static const double edges[] = {1e-4,    9.9999e-5,  0.0001234, 1e15,
+                                   999999999999999.0,     99999999999999.9,
+                                   0.5,     1.5,        2.25,      10,
+                                   100.001, 12345678.9, 0.00010000000000000001,
+                                   1e-5,    123456789012345.0};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        for (int sign = -1; sign <= 1; sign += 2) {
+            csvout_format_number(sign * edges[i], got);
+            format_by_printf(sign * edges[i], want);
+            assert_string_equal(got, want);
+        }
+    }
+}
+
 static void test_num_int_bool_na_cells(void **state)
 {
     (void)state;
@@ -332,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_format_one_third),
         cmocka_unit_test(test_format_zero_and_na),
         cmocka_unit_test(test_format_round_trips_everywhere),
+        cmocka_unit_test(test_format_short_decimals_match_printf),
         cmocka_unit_test(test_num_int_bool_na_cells),
         cmocka_unit_test(test_rows_and_separators),
         cmocka_unit_test(test_rfc4180_quoting),
