@@ -397,10 +397,10 @@ static table_piece *cut_tables(const restab *const *t, size_t n,
             continue;
         size_t rows = restab_nrows(t[i]);
         for (size_t from = 0; from == 0 || from < rows; from += PIECE_ROWS)
-            p[k++] = (table_piece){i, from,
-                                   from + PIECE_ROWS < rows ? from + PIECE_ROWS
-                                                            : rows,
-                                   NULL, 0, ST_OK, {0}};
+            p[k++] = (table_piece){
+                i,    from, from + PIECE_ROWS < rows ? from + PIECE_ROWS : rows,
+                NULL, 0,    ST_OK,
+                {0}};
     }
     *npieces = k;
     return p;
@@ -415,7 +415,8 @@ static status write_tables(run_ctx *r, const char *const *rel,
     table_piece *p = cut_tables(t, n, &np);
     if (p == NULL)
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-#pragma omp parallel for schedule(dynamic, 1) default(none) shared(rel, t, np, p)
+#pragma omp parallel for schedule(dynamic, 1) default(none)                    \
+    shared(rel, t, np, p)
     for (size_t k = 0; k < np; k++) {
         FILE *m = open_memstream(&p[k].buf, &p[k].len);
         p[k].st = m ? restab_write_csv_rows(t[p[k].table], m, p[k].from,

@@ -27,6 +27,5 @@ void memtune_reexec(char **argv)
     execv("/proc/self/exe", argv);
     /* No /proc, or no memory to exec: go on with the defaults, and say so
      * to a later exec that might try again. */
-    setenv("GLIBC_TUNABLES", have != NULL ? have : "glibc.malloc.hugetlb=0",
-           1);
+    setenv("GLIBC_TUNABLES", have != NULL ? have : "glibc.malloc.hugetlb=0", 1);
 }

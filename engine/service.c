@@ -139,7 +139,8 @@ static int order_members(const exchanges *x, const recip_result *r,
         order[next[area_rank[r->members[i].area]]++] = i;
     sort_ctx ctx = {x, r->members};
     size_t nareas = r->nareas;
-#pragma omp parallel for schedule(dynamic, 256) default(none)                      shared(nareas, start, order, ctx)
+#pragma omp parallel for schedule(dynamic, 256) default(none)                  \
+    shared(nareas, start, order, ctx)
     for (size_t k = 0; k < nareas; k++)
         qsort_r(order + start[k], start[k + 1] - start[k], sizeof *order,
                 by_member_id, &ctx);

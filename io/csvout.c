@@ -61,8 +61,7 @@ static size_t write_decimal(long long n, int k, char *buf)
  * printf. The range keeps "%g" in its fixed, exponent-free form. */
 static int format_short_decimal(double v, char *buf)
 {
-    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4,
-                                   1e5, 1e6, 1e7, 1e8};
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
     double a = fabs(v);
     if (!(a >= 1e-4 && a < 1e15))
         return 0;

@@ -236,9 +236,8 @@ static int write_csv_rows(const restab *t, FILE *f, size_t from, size_t to,
     return csvout_error(&w) ? -1 : 0;
 }
 
-status restab_write_csv_rows(const restab *t, FILE *f, size_t from,
-                             size_t to, int header, const char *where,
-                             error_buf *err)
+status restab_write_csv_rows(const restab *t, FILE *f, size_t from, size_t to,
+                             int header, const char *where, error_buf *err)
 {
     if (write_csv_rows(t, f, from, to, header) != 0 || ferror(f))
         return err_set(err, ST_EIO, where, 0, 0, "write failed");

@@ -60,8 +60,7 @@ status restab_write(const restab *t, FILE *f, restab_format fmt,
 /* Writes rows [from, to) as CSV, after the header line when header is
  * set, so that a big table can be formatted in pieces side by side and
  * the pieces written in order; errors as restab_write. */
-status restab_write_csv_rows(const restab *t, FILE *f, size_t from,
-                             size_t to, int header, const char *where,
-                             error_buf *err);
+status restab_write_csv_rows(const restab *t, FILE *f, size_t from, size_t to,
+                             int header, const char *where, error_buf *err);
 
 #endif

@@ -186,8 +186,9 @@ static void test_format_short_decimals_match_printf(void **state)
     for (int i = 0; i < 200000; i++) {
         uint64_t bits = next_bits(&seed);
         int k = (int)(bits % 12);
-        long long n = (long long)((bits >> 8) % (i % 3 == 0 ? 1000000000000000ULL
-                                                           : 100000ULL));
+        long long n =
+            (long long)((bits >> 8) %
+                        (i % 3 == 0 ? 1000000000000000ULL : 100000ULL));
         double v = (double)n / pow10[k];
         if (i % 5 == 1)
             v = nextafter(v, INFINITY);
@@ -199,11 +200,21 @@ static void test_format_short_decimals_match_printf(void **state)
         format_by_printf(v, want);
         assert_string_equal(got, want);
     }
-    static const double edges[] = {1e-4,    9.9999e-5,  0.0001234, 1e15,
-                                   999999999999999.0,     99999999999999.9,
-                                   0.5,     1.5,        2.25,      10,
-                                   100.001, 12345678.9, 0.00010000000000000001,
-                                   1e-5,    123456789012345.0};
+    static const double edges[] = {1e-4,
+                                   9.9999e-5,
+                                   0.0001234,
+                                   1e15,
+                                   999999999999999.0,
+                                   99999999999999.9,
+                                   0.5,
+                                   1.5,
+                                   2.25,
+                                   10,
+                                   100.001,
+                                   12345678.9,
+                                   0.00010000000000000001,
+                                   1e-5,
+                                   123456789012345.0};
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
         for (int sign = -1; sign <= 1; sign += 2) {
             csvout_format_number(sign * edges[i], got);
