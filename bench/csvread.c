@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "../base/error.h"
+#include "../engine/memtune.h"
 #include "../io/table.h"
 
 static int by_value(const void *a, const void *b)
@@ -22,6 +23,7 @@ static int by_value(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    memtune_reexec(argv); /* allocate as ecometer does */
     if (argc < 5) {
         fprintf(stderr,
                 "usage: csvread FILE REPEAT TEXTCOL TEXTCOL NUMCOL...\n");

@@ -2,8 +2,10 @@
  * intern.c — open-addressing string interner (see intern.h).
  *
  * Strings live in one growing arena, each followed by a NUL; the slot
- * table holds codes (+1, so 0 means empty). Offsets rather than pointers
- * let the arena move when it grows.
+ * table holds codes (+1, so 0 means empty) beside 32 bits of their hash,
+ * so that a probe past other strings reads only the slot table, and a
+ * resize needs no string hashed again. Offsets rather than pointers let
+ * the arena move when it grows.
  */
 #include "intern.h"
 
@@ -16,8 +18,8 @@ struct intern {
     size_t *offset;   /* per code: start in the arena */
     uint32_t *length; /* per code: length in bytes */
     size_t count, codes_cap;
-    uint32_t *slots; /* code + 1, or 0 for empty */
-    size_t nslots;   /* a power of two */
+    uint64_t *slots; /* hash << 32 | (code + 1), or 0 for empty */
+    size_t nslots;   /* a power of two, at most 2^32 */
     uint64_t seed;
 };
 
@@ -66,16 +68,18 @@ void intern_free(intern *in)
     free(in);
 }
 
-static size_t find_slot(const intern *in, const char *s, size_t len, uint64_t h)
+/* The slot of s (its hash's low 32 bits in h): where it is, or the empty
+ * slot where it would go. */
+static size_t find_slot(const intern *in, const char *s, size_t len, uint32_t h)
 {
     size_t mask = in->nslots - 1;
-    size_t i = (size_t)h & mask;
+    size_t i = h & mask;
     for (;;) {
-        uint32_t c = in->slots[i];
-        if (c == 0)
+        uint64_t slot = in->slots[i];
+        if (slot == 0)
             return i;
-        c--;
-        if (in->length[c] == len &&
+        uint32_t c = (uint32_t)slot - 1;
+        if ((uint32_t)(slot >> 32) == h && in->length[c] == len &&
             memcmp(in->arena + in->offset[c], s, len) == 0)
             return i;
         i = (i + 1) & mask;
@@ -85,35 +89,40 @@ static size_t find_slot(const intern *in, const char *s, size_t len, uint64_t h)
 static int grow_slots(intern *in)
 {
     size_t n = in->nslots * 2;
-    uint32_t *slots = calloc(n, sizeof *slots);
+    uint64_t *slots = calloc(n, sizeof *slots);
     if (slots == NULL)
         return -1;
+    /* Every string is distinct: each goes to the first empty slot. */
+    for (size_t i = 0; i < in->nslots; i++) {
+        uint64_t slot = in->slots[i];
+        if (slot == 0)
+            continue;
+        size_t j = (uint32_t)(slot >> 32) & (n - 1);
+        while (slots[j] != 0)
+            j = (j + 1) & (n - 1);
+        slots[j] = slot;
+    }
     free(in->slots);
     in->slots = slots;
     in->nslots = n;
-    for (size_t c = 0; c < in->count; c++) {
-        const char *s = in->arena + in->offset[c];
-        uint64_t h = hash_bytes(s, in->length[c], in->seed);
-        in->slots[find_slot(in, s, in->length[c], h)] = (uint32_t)c + 1;
-    }
     return 0;
 }
 
 int32_t intern_find(const intern *in, const char *s, size_t len)
 {
-    uint64_t h = hash_bytes(s, len, in->seed);
-    uint32_t c = in->slots[find_slot(in, s, len, h)];
-    return c == 0 ? -1 : (int32_t)(c - 1);
+    uint32_t h = (uint32_t)hash_bytes(s, len, in->seed);
+    uint64_t slot = in->slots[find_slot(in, s, len, h)];
+    return slot == 0 ? -1 : (int32_t)((uint32_t)slot - 1);
 }
 
 int32_t intern_add(intern *in, const char *s, size_t len)
 {
     if (len > UINT32_MAX || in->count >= INT32_MAX - 1)
         return -1;
-    uint64_t h = hash_bytes(s, len, in->seed);
+    uint32_t h = (uint32_t)hash_bytes(s, len, in->seed);
     size_t slot = find_slot(in, s, len, h);
     if (in->slots[slot] != 0)
-        return (int32_t)(in->slots[slot] - 1);
+        return (int32_t)((uint32_t)in->slots[slot] - 1);
     if (in->count == in->codes_cap) {
         size_t cap = in->codes_cap ? in->codes_cap * 2 : 256;
         size_t *off = realloc(in->offset, cap * sizeof *off);
@@ -142,7 +151,7 @@ int32_t intern_add(intern *in, const char *s, size_t len)
     in->offset[code] = in->arena_len;
     in->length[code] = (uint32_t)len;
     in->arena_len += len + 1;
-    in->slots[slot] = (uint32_t)code + 1;
+    in->slots[slot] = (uint64_t)h << 32 | ((uint64_t)code + 1);
     if (in->count * 2 > in->nslots && grow_slots(in) != 0) {
         /* The string is stored and findable; only the resize failed. */
         return -1;
