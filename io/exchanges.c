@@ -217,7 +217,8 @@ static status load_rows(const exchanges_request *req, exchanges *x,
         {req->area, COL_TEXT, 0, 0, 0, 0},
         {req->role ? req->role : "", COL_TEXT,
          req->role == NULL || req->role_optional, 0, 0, 0},
-        {req->date ? req->date : "", COL_TEXT, !window, 0, 0, 0}};
+        /* without a window, dates are not read at all */
+        {req->date && window ? req->date : "", COL_TEXT, !window, 0, 0, 0}};
     table_request tr = {req->path, req->display, cols, 6, NULL, 0, 0};
     x->main = table_load(&tr, err);
     if (x->main == NULL)

@@ -57,6 +57,15 @@ table *table_load(const table_request *req, error_buf *err);
 
 void table_free(table *t);
 
+/* Files of at least min_bytes are read in pieces of about piece_bytes
+ * side by side when OpenMP has more than one thread (8 MiB and 4 MiB
+ * unless changed); the table is the same either way. Tests change these
+ * to read small files in many pieces. */
+void table_tune_parallel(size_t min_bytes, size_t piece_bytes);
+
+/* The number of pieces the table was read in, 0 when it was streamed. */
+size_t table_pieces(const table *t);
+
 size_t table_nrows(const table *t);
 
 /* The file's name as shown in messages (kept by the table). */

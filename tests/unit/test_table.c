@@ -18,6 +18,9 @@
  */
 #include "unit.h"
 
+#include <omp.h>
+#include <stdint.h>
+
 #include "../../io/table.h"
 
 /* Each test gets its own scratch folder. */
@@ -31,6 +34,68 @@ static int teardown(void **state)
 {
     unit_rmtree(*state);
     return 0;
+}
+
+/* Whether two loads of one request gave the same table, cell for cell
+ * (codes, texts, numbers bit for bit, lines, kinds), or both none. */
+static void assert_same_table(const table *a, const table *b, size_t ncols)
+{
+    assert_int_equal(a == NULL, b == NULL);
+    if (a == NULL)
+        return;
+    assert_int_equal(table_nrows(a), table_nrows(b));
+    assert_int_equal(table_ncodes(a), table_ncodes(b));
+    for (size_t k = 0; k < table_ncodes(a); k++)
+        assert_string_equal(table_text(a, (int32_t)k),
+                            table_text(b, (int32_t)k));
+    for (size_t r = 0; r < table_nrows(a); r++)
+        assert_int_equal(table_line(a, r), table_line(b, r));
+    for (size_t c = 0; c < ncols; c++) {
+        assert_int_equal(table_present(a, c), table_present(b, c));
+        assert_int_equal(table_kind(a, c), table_kind(b, c));
+        assert_int_equal(table_field(a, c), table_field(b, c));
+        for (size_t r = 0; r < table_nrows(a); r++) {
+            if (table_kind(a, c) == COL_TEXT)
+                assert_int_equal(table_codes(a, c)[r], table_codes(b, c)[r]);
+            else
+                assert_memory_equal(&table_numbers(a, c)[r],
+                                    &table_numbers(b, c)[r], sizeof(double));
+        }
+    }
+}
+
+/* Pieces read side by side (io/table.c, "reading in parallel") must give
+ * what streaming gave (`want`, with its messages in want_err): the file
+ * is read again at two threads in pieces of 1 to 64 bytes, cut at every
+ * kind of place. A valid file with LF line ends must really be read in
+ * pieces (files without LF are streamed). */
+static void assert_parallel_reads_the_same(const table_request *req,
+                                           const table *want,
+                                           const error_buf *want_err,
+                                           int has_lf)
+{
+    static const size_t sizes[] = {1, 2, 3, 7, 64};
+    error_buf *err = malloc(sizeof *err);
+    assert_non_null(err);
+    int threads = omp_get_max_threads();
+    omp_set_num_threads(2);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        table_tune_parallel(0, sizes[i]);
+        err_clear(err);
+        table *t = table_load(req, err);
+        assert_same_table(want, t, req->ncols);
+        assert_int_equal(err->st, want_err->st);
+        assert_int_equal(err->n, want_err->n);
+        assert_int_equal(err->dropped, want_err->dropped);
+        for (size_t m = 0; m < err->n; m++)
+            assert_string_equal(err->msg[m], want_err->msg[m]);
+        if (want != NULL && want_err->n == 0 && has_lf)
+            assert_true(table_pieces(t) >= 1);
+        table_free(t);
+    }
+    omp_set_num_threads(threads);
+    table_tune_parallel(SIZE_MAX, 1);
+    free(err);
 }
 
 /* Writes text (len bytes) to dir/name and loads it, shown as `name`. */
@@ -49,7 +114,10 @@ static table *load_bytes(const char *dir, const char *name, const char *text,
                          .nmissing = nmissing,
                          .lenient = lenient};
     err_clear(err);
+    table_tune_parallel(SIZE_MAX, 1); /* streamed */
     table *t = table_load(&req, err);
+    assert_parallel_reads_the_same(&req, t, err,
+                                   memchr(text, '\n', len) != NULL);
     free(path);
     return t;
 }
