@@ -209,16 +209,18 @@ static void inline_svg(FILE *f, const char *svg, size_t n, size_t fig)
     fwrite(p, 1, (size_t)(end - p), f);
 }
 
-static status write_file(outdir *od, const char *rel, const char *data,
-                         size_t n, error_buf *err)
+/* The SVG of a figure, in memory (*svg, *n: the caller frees *svg). */
+static status render_svg(chart_draw_fn draw, const void *data, double width,
+                         double height, const char *title, const char *name,
+                         char **svg, size_t *n, error_buf *err)
 {
-    FILE *f = outdir_open(od, rel, err);
-    if (f == NULL)
-        return err->st;
-    size_t wrote = fwrite(data, 1, n, f);
-    status st = outdir_close(od, f, rel, err);
-    if (st == ST_OK && wrote != n)
-        st = err_set(err, ST_EIO, rel, 0, 0, "cannot write");
+    FILE *mem = open_memstream(svg, n);
+    if (mem == NULL)
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status st =
+        chart_render(draw, data, width, height, title, mem, NULL, name, err);
+    if (fclose(mem) != 0 && st == ST_OK)
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     return st;
 }
 
@@ -229,40 +231,66 @@ status report_figure(report *r, const char *name, const char *title,
     double start = omp_get_wtime();
     char *svg = NULL;
     size_t n = 0;
-    char rel[300];
-    FILE *mem = open_memstream(&svg, &n);
-    if (mem == NULL)
-        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    status st =
-        chart_render(draw, data, width, height, title, mem, NULL, name, err);
-    if (fclose(mem) != 0 && st == ST_OK)
-        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    snprintf(rel, sizeof rel, "figures/%s.svg", name);
-    if (st == ST_OK)
-        st = write_file(r->od, rel, svg, n, err);
-    snprintf(rel, sizeof rel, "figures/%s.png", name);
-    FILE *png = st == ST_OK ? outdir_open(r->od, rel, err) : NULL;
-    if (st == ST_OK && png == NULL)
-        st = err->st;
-    if (png != NULL) {
-        st = chart_render(draw, data, width, height, title, NULL, png, name,
-                          err);
-        status cst = outdir_close(r->od, png, rel, err);
-        st = st != ST_OK ? st : cst;
+    char svg_rel[300], png_rel[300];
+    snprintf(svg_rel, sizeof svg_rel, "figures/%s.svg", name);
+    snprintf(png_rel, sizeof png_rel, "figures/%s.png", name);
+    /* opened in this order, as the manifest lists them */
+    FILE *svg_file = outdir_open(r->od, svg_rel, err);
+    FILE *png = svg_file != NULL ? outdir_open(r->od, png_rel, err) : NULL;
+    error_buf *errs = png != NULL ? calloc(3, sizeof *errs) : NULL;
+    if (errs == NULL) {
+        status failed =
+            png != NULL ? err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory")
+                        : err->st;
+        if (png != NULL)
+            outdir_close(r->od, png, png_rel, err);
+        if (svg_file != NULL)
+            outdir_close(r->od, svg_file, svg_rel, err);
+        return failed;
     }
-    if (st == ST_OK) {
+    /* The SVG, the PNG and the PDF page are drawn side by side: separate
+     * Cairo surfaces share nothing, and each is the same drawn alone. */
+    status st[3] = {ST_OK, ST_OK, ST_OK};
+    document *pdf = r->pdf;
+#pragma omp parallel sections default(none)                                    \
+    shared(st, errs, draw, data, width, height, title, name, svg, n, png, pdf, \
+           caption)
+    {
+#pragma omp section
+        st[0] = render_svg(draw, data, width, height, title, name, &svg, &n,
+                           &errs[0]);
+#pragma omp section
+        st[1] = chart_render(draw, data, width, height, title, NULL, png, name,
+                             &errs[1]);
+#pragma omp section
+        st[2] = document_figure(pdf, draw, data, width, height, caption, name,
+                                &errs[2]);
+    }
+    status result = ST_OK;
+    for (int i = 2; i >= 0; i--) /* the first failure, in that order */
+        if (st[i] != ST_OK) {
+            result = st[i];
+            *err = errs[i];
+        }
+    size_t wrote = result == ST_OK ? fwrite(svg, 1, n, svg_file) : n;
+    status closed = outdir_close(r->od, svg_file, svg_rel, err);
+    if (result == ST_OK && closed == ST_OK && wrote != n)
+        closed = err_set(err, ST_EIO, svg_rel, 0, 0, "cannot write");
+    result = result != ST_OK ? result : closed;
+    closed = outdir_close(r->od, png, png_rel, err);
+    result = result != ST_OK ? result : closed;
+    if (result == ST_OK) {
         fprintf(r->html, "<figure id=\"%s\">\n", name);
         inline_svg(r->html, svg, n, ++r->nfigures);
         fputs("<figcaption>", r->html);
         put_escaped(r->html, caption);
         fputs("</figcaption>\n</figure>\n", r->html);
-        st = document_figure(r->pdf, draw, data, width, height, caption, name,
-                             err);
     }
     free(svg);
+    free(errs);
     if (r->figure_seconds)
         *r->figure_seconds += omp_get_wtime() - start;
-    return st;
+    return result;
 }
 
 status report_finish(report *r, error_buf *err)
