@@ -366,7 +366,28 @@ static status stage_evaluate(run_ctx *r)
     return ST_OK;
 }
 
-/* One piece of a table to format: rows [from, to) of table `table`, the
+/* A table to write as CSV: its rows, written by `rows` in pieces. */
+typedef struct {
+    const char *rel; /* NULL: no table */
+    size_t nrows;
+    status (*rows)(const void *ctx, FILE *f, size_t from, size_t to, int header,
+                   const char *where, error_buf *err);
+    const void *ctx;
+} table_source;
+
+static status restab_rows(const void *ctx, FILE *f, size_t from, size_t to,
+                          int header, const char *where, error_buf *err)
+{
+    return restab_write_csv_rows(ctx, f, from, to, header, where, err);
+}
+
+static status members_rows(const void *ctx, FILE *f, size_t from, size_t to,
+                           int header, const char *where, error_buf *err)
+{
+    return service_members_csv(ctx, f, from, to, header, where, err);
+}
+
+/* One piece of a table to format: rows [from, to) of source `table`, the
  * header with the first piece. */
 typedef struct {
     size_t table, from, to;
@@ -380,22 +401,21 @@ typedef struct {
  * enough that a table of a million rows spreads over the threads. */
 enum { PIECE_ROWS = 65536 };
 
-/* Cuts the non-NULL tables into pieces; NULL when out of memory. */
-static table_piece *cut_tables(const restab *const *t, size_t n,
-                               size_t *npieces)
+/* Cuts the tables into pieces; NULL when out of memory. */
+static table_piece *cut_tables(const table_source *t, size_t n, size_t *npieces)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; i++)
-        if (t[i] != NULL)
-            count += restab_nrows(t[i]) / PIECE_ROWS + 1;
+        if (t[i].rel != NULL)
+            count += t[i].nrows / PIECE_ROWS + 1;
     table_piece *p = calloc(count ? count : 1, sizeof *p);
     if (p == NULL)
         return NULL;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (t[i] == NULL)
+        if (t[i].rel == NULL)
             continue;
-        size_t rows = restab_nrows(t[i]);
+        size_t rows = t[i].nrows;
         for (size_t from = 0; from == 0 || from < rows; from += PIECE_ROWS)
             p[k++] = (table_piece){
                 i,    from, from + PIECE_ROWS < rows ? from + PIECE_ROWS : rows,
@@ -406,22 +426,20 @@ static table_piece *cut_tables(const restab *const *t, size_t n,
     return p;
 }
 
-/* Writes tables (NULL ones skipped): formatted in memory in pieces side
- * by side (number formatting dominates), then written in order. */
-static status write_tables(run_ctx *r, const char *const *rel,
-                           const restab *const *t, size_t n)
+/* Writes the tables: formatted in memory in pieces side by side (number
+ * formatting dominates), then written in order. */
+static status write_sources(run_ctx *r, const table_source *t, size_t n)
 {
     size_t np = 0;
     table_piece *p = cut_tables(t, n, &np);
     if (p == NULL)
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-#pragma omp parallel for schedule(dynamic, 1) default(none)                    \
-    shared(rel, t, np, p)
+#pragma omp parallel for schedule(dynamic, 1) default(none) shared(t, np, p)
     for (size_t k = 0; k < np; k++) {
+        const table_source *src = &t[p[k].table];
         FILE *m = open_memstream(&p[k].buf, &p[k].len);
-        p[k].st = m ? restab_write_csv_rows(t[p[k].table], m, p[k].from,
-                                            p[k].to, p[k].from == 0,
-                                            rel[p[k].table], &p[k].err)
+        p[k].st = m ? src->rows(src->ctx, m, p[k].from, p[k].to, p[k].from == 0,
+                                src->rel, &p[k].err)
                     : ST_ENOMEM;
         if (m != NULL && fclose(m) != 0 && p[k].st == ST_OK)
             p[k].st = ST_ENOMEM;
@@ -434,7 +452,7 @@ static status write_tables(run_ctx *r, const char *const *rel,
                 *r->err = p[k].err;
         }
     for (size_t k = 0; first == ST_OK && k < np;) {
-        const char *name = rel[p[k].table];
+        const char *name = t[p[k].table].rel;
         FILE *f = outdir_open(r->od, name, r->err);
         if (f == NULL) {
             first = r->err->st;
@@ -456,6 +474,22 @@ static status write_tables(run_ctx *r, const char *const *rel,
     if (first == ST_ENOMEM && r->err->n == 0)
         err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     return first;
+}
+
+/* Writes result tables (NULL ones skipped) through write_sources. */
+static status write_tables(run_ctx *r, const char *const *rel,
+                           const restab *const *t, size_t n)
+{
+    table_source *src = calloc(n ? n : 1, sizeof *src);
+    if (src == NULL)
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (t[i] != NULL)
+            src[i] =
+                (table_source){rel[i], restab_nrows(t[i]), restab_rows, t[i]};
+    status st = write_sources(r, src, n);
+    free(src);
+    return st;
 }
 
 static status write_scale_tables(run_ctx *r)
@@ -504,15 +538,20 @@ static status write_exchange_tables(run_ctx *r)
 {
     if (r->recip == NULL)
         return ST_OK;
-    restab *recip, *members;
-    if (service_tables(r->x, r->recip, &recip, &members) != 0)
+    restab *recip;
+    service_members members;
+    if (service_tables(r->x, r->recip, &recip, NULL) != 0)
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    static const char *const rel[] = {"tables/reciprocity.csv",
-                                      "tables/members.csv"};
-    const restab *const t[] = {recip, members};
-    status st = write_tables(r, rel, t, 2);
+    if (service_members_order(r->x, r->recip, &members) != 0) {
+        restab_free(recip);
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    const table_source t[] = {
+        {"tables/reciprocity.csv", restab_nrows(recip), restab_rows, recip},
+        {"tables/members.csv", r->recip->nmembers, members_rows, &members}};
+    status st = write_sources(r, t, 2);
     restab_free(recip);
-    restab_free(members);
+    service_members_free(&members);
     return st;
 }
 

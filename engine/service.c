@@ -3,6 +3,8 @@
  */
 #include "service.h"
 
+#include "../io/csvout.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,19 +175,101 @@ static int area_row(restab *t, const char *id, const recip_area *a)
     return rc;
 }
 
+/* The areas' codes in byte order of their ids; NULL when out of memory. */
+static int32_t *areas_in_order(const exchanges *x, size_t nareas)
+{
+    int32_t *areas = malloc((nareas ? nareas : 1) * sizeof *areas);
+    if (areas == NULL)
+        return NULL;
+    for (size_t k = 0; k < nareas; k++)
+        areas[k] = (int32_t)k;
+    qsort_r(areas, nareas, sizeof *areas, by_area_text, (void *)(uintptr_t)x);
+    return areas;
+}
+
+int service_members_order(const exchanges *x, const recip_result *r,
+                          service_members *m)
+{
+    m->x = x;
+    m->r = r;
+    m->order = malloc((r->nmembers ? r->nmembers : 1) * sizeof *m->order);
+    int32_t *areas = areas_in_order(x, r->nareas);
+    int32_t *rank = malloc((r->nareas ? r->nareas : 1) * sizeof *rank);
+    int rc = m->order && areas && rank ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < r->nareas; k++)
+        rank[areas[k]] = (int32_t)k;
+    if (rc == 0)
+        rc = order_members(x, r, rank, m->order);
+    free(areas);
+    free(rank);
+    if (rc != 0)
+        service_members_free(m);
+    return rc;
+}
+
+void service_members_free(service_members *m)
+{
+    free(m->order);
+    m->order = NULL;
+}
+
+status service_members_csv(const service_members *m, FILE *f, size_t from,
+                           size_t to, int header, const char *where,
+                           error_buf *err)
+{
+    csvout w;
+    csvout_init(&w, f);
+    for (size_t c = 0; header && c < COUNT(member_cols); c++)
+        csvout_text(&w, member_cols[c]);
+    if (header)
+        csvout_end_row(&w);
+    for (size_t i = from; i < to; i++) {
+        const recip_member *p = &m->r->members[m->order[i]];
+        csvout_text(&w, exchanges_id(m->x, p->id));
+        csvout_text(&w, exchanges_area_id(m->x, p->area));
+        csvout_text(&w, p->professional ? "professional" : "member");
+        csvout_num(&w, p->given_hours);
+        csvout_num(&w, p->received_hours);
+        csvout_int(&w, (long long)p->given_count);
+        csvout_int(&w, (long long)p->received_count);
+        csvout_num(&w, p->given_hours - p->received_hours);
+        csvout_end_row(&w);
+    }
+    if (csvout_error(&w))
+        return err_set(err, ST_EIO, where, 0, 0, "write failed");
+    return ST_OK;
+}
+
+/* The members table as cells, for the command's three formats. */
+static restab *members_table(const service_members *m)
+{
+    restab *t = restab_create(member_cols, COUNT(member_cols));
+    int rc = t != NULL ? restab_reserve(t, m->r->nmembers) : -1;
+    /* ids and areas are kept by the exchanges, which outlive the table */
+    for (size_t i = 0; rc == 0 && i < m->r->nmembers; i++) {
+        const recip_member *p = &m->r->members[m->order[i]];
+        rc |= restab_text_kept(t, exchanges_id(m->x, p->id));
+        rc |= restab_text_kept(t, exchanges_area_id(m->x, p->area));
+        rc |= restab_text_kept(t, p->professional ? "professional" : "member");
+        rc |= restab_num(t, p->given_hours);
+        rc |= restab_num(t, p->received_hours);
+        rc |= restab_int(t, (long long)p->given_count);
+        rc |= restab_int(t, (long long)p->received_count);
+        rc |= restab_num(t, p->given_hours - p->received_hours);
+    }
+    if (rc != 0) {
+        restab_free(t);
+        return NULL;
+    }
+    return t;
+}
+
 int service_tables(const exchanges *x, const recip_result *r, restab **recip,
                    restab **members)
 {
     *recip = restab_create(recip_cols, COUNT(recip_cols));
-    *members = restab_create(member_cols, COUNT(member_cols));
-    int32_t *areas = malloc((r->nareas ? r->nareas : 1) * sizeof *areas);
-    size_t *order = malloc((r->nmembers ? r->nmembers : 1) * sizeof *order);
-    int rc = *recip && *members && areas && order ? 0 : -1;
-    for (size_t k = 0; rc == 0 && k < r->nareas; k++)
-        areas[k] = (int32_t)k;
-    if (rc == 0)
-        qsort_r(areas, r->nareas, sizeof *areas, by_area_text,
-                (void *)(uintptr_t)x);
+    int32_t *areas = areas_in_order(x, r->nareas);
+    int rc = *recip && areas ? 0 : -1;
     /* an area whose only exchanges were self-exchanges has no row */
     for (size_t k = 0; rc == 0 && k < r->nareas; k++)
         if (r->areas[areas[k]].exchanges > 0)
@@ -193,34 +277,23 @@ int service_tables(const exchanges *x, const recip_result *r, restab **recip,
                            &r->areas[areas[k]]);
     if (rc == 0)
         rc |= area_row(*recip, SERVICE_OVERALL, &r->overall);
-    int32_t *rank = malloc((r->nareas ? r->nareas : 1) * sizeof *rank);
-    rc |= rank == NULL ? -1 : 0;
-    for (size_t k = 0; rc == 0 && k < r->nareas; k++)
-        rank[areas[k]] = (int32_t)k;
-    if (rc == 0)
-        rc = order_members(x, r, rank, order);
-    free(rank);
-    if (rc == 0)
-        rc = restab_reserve(*members, r->nmembers);
-    /* ids and areas are kept by the exchanges, which outlive the table */
-    for (size_t i = 0; rc == 0 && i < r->nmembers; i++) {
-        const recip_member *m = &r->members[order[i]];
-        rc |= restab_text_kept(*members, exchanges_id(x, m->id));
-        rc |= restab_text_kept(*members, exchanges_area_id(x, m->area));
-        rc |= restab_text_kept(*members,
-                               m->professional ? "professional" : "member");
-        rc |= restab_num(*members, m->given_hours);
-        rc |= restab_num(*members, m->received_hours);
-        rc |= restab_int(*members, (long long)m->given_count);
-        rc |= restab_int(*members, (long long)m->received_count);
-        rc |= restab_num(*members, m->given_hours - m->received_hours);
-    }
     free(areas);
-    free(order);
+    if (rc == 0 && members != NULL) {
+        service_members m;
+        *members = NULL;
+        if (service_members_order(x, r, &m) == 0) {
+            *members = members_table(&m);
+            service_members_free(&m);
+        }
+        rc = *members != NULL ? 0 : -1;
+    }
     if (rc != 0) {
         restab_free(*recip);
-        restab_free(*members);
-        *recip = *members = NULL;
+        *recip = NULL;
+        if (members != NULL) {
+            restab_free(*members);
+            *members = NULL;
+        }
     }
     return rc ? -1 : 0;
 }

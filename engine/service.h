@@ -24,10 +24,31 @@ status service_request(const study *s, exchanges_request *req, error_buf *err);
 #define SERVICE_OVERALL "(overall)"
 
 /* Builds the reciprocity table (areas in byte order of their ids, then
- * the overall row) and the members table (by area, then member id),
- * which borrows its ids from x: free it before x. NULL tables when
- * memory runs out. */
+ * the overall row) and, unless members is NULL, the members table (by
+ * area, then member id), which borrows its ids from x: free it before x.
+ * Returns 0, or -1 with NULL tables when memory runs out. */
 int service_tables(const exchanges *x, const recip_result *r, restab **recip,
                    restab **members);
+
+/* The members table without holding it as cells (two million members
+ * would take 14 million of them): the members in table order, written
+ * as CSV rows on demand. */
+typedef struct {
+    const exchanges *x;
+    const recip_result *r;
+    size_t *order; /* r->members indices in table order */
+} service_members;
+
+/* Orders the members. Returns 0, or -1 when out of memory. */
+int service_members_order(const exchanges *x, const recip_result *r,
+                          service_members *m);
+void service_members_free(service_members *m);
+
+/* Writes rows [from, to) of the members table as CSV, after the header
+ * when header is set; ST_EIO with err set naming `where` when a write
+ * fails. */
+status service_members_csv(const service_members *m, FILE *f, size_t from,
+                           size_t to, int header, const char *where,
+                           error_buf *err);
 
 #endif
