@@ -17,7 +17,7 @@
 #include "regress.h"
 #include "rng.h"
 
-enum { MAXP = 40 };
+enum { MAXP = 40 }; /* columns of a regression, intercept included */
 
 /* Columns for one regression: intercept, then the given predictors. */
 typedef struct {
@@ -61,38 +61,65 @@ static int ols(const design_rows *d, const double *y, size_t which, double *est,
     return 0;
 }
 
-/* Coefficient `which` of the least-squares fit of the resample (rows
- * repeated as drawn), by the normal equations. NaN when singular. */
-static double resample_slope(const med_input *in, const size_t *rows,
-                             const size_t *draw, size_t n,
-                             const double *const *pred, size_t npred,
-                             const double *y, size_t which)
+/* Solves the normal equations of the regression of column `y` on the
+ * columns `cols` (k of them) of the cross products S (q × q, lower
+ * triangle filled) and returns coefficient `which`; NaN when singular. */
+static double normal_slope(const double *S, size_t q, const size_t *cols,
+                           size_t k, size_t y, size_t which)
 {
-    size_t p = 1 + npred + in->ncov;
-    double A[MAXP * MAXP] = {0}, b[MAXP] = {0}, x[MAXP];
-    for (size_t i = 0; i < n; i++) {
-        size_t r = rows[draw[i]], j = 0;
-        x[j++] = 1;
-        for (size_t k = 0; k < npred; k++)
-            x[j++] = pred[k][r];
-        for (size_t k = 0; k < in->ncov; k++)
-            x[j++] = in->cov[k][r];
-        for (size_t a = 0; a < p; a++) {
-            b[a] += x[a] * y[r];
-            for (size_t c = 0; c <= a; c++)
-                A[a * p + c] += x[a] * x[c];
+    double A[MAXP * MAXP], b[MAXP], x[MAXP];
+    for (size_t i = 0; i < k; i++) {
+        size_t ci = cols[i];
+        b[i] = ci > y ? S[ci * q + y] : S[y * q + ci];
+        for (size_t j = 0; j < k; j++) {
+            size_t cj = cols[j];
+            A[i * k + j] = ci >= cj ? S[ci * q + cj] : S[cj * q + ci];
         }
     }
-    for (size_t a = 0; a < p; a++)
-        for (size_t c = 0; c < a; c++)
-            A[c * p + a] = A[a * p + c];
-    gsl_matrix_view Av = gsl_matrix_view_array(A, p, p);
-    gsl_vector_view bv = gsl_vector_view_array(b, p);
-    gsl_vector_view xv = gsl_vector_view_array(x, p);
+    gsl_matrix_view Av = gsl_matrix_view_array(A, k, k);
+    gsl_vector_view bv = gsl_vector_view_array(b, k);
+    gsl_vector_view xv = gsl_vector_view_array(x, k);
     if (gsl_linalg_cholesky_decomp1(&Av.matrix) != 0 ||
         gsl_linalg_cholesky_solve(&Av.matrix, &bv.vector, &xv.vector) != 0)
         return (double)NAN;
     return x[which];
+}
+
+/* One replicate's indirect effect a·b. Each used row enters the cross
+ * products of z = (1, x, m, covariates, y) once, weighted by how often
+ * the resample drew it: one pass in row order serves both regressions,
+ * m on (1, x, covariates) for a and y on (1, x, m, covariates) for b. */
+static double replicate(const med_input *in, const size_t *rows,
+                        const unsigned *count, size_t n)
+{
+    size_t q = 4 + in->ncov, cols[MAXP];
+    double S[(MAXP + 1) * (MAXP + 1)] = {0}, z[MAXP + 1];
+    for (size_t i = 0; i < n; i++) {
+        if (count[i] == 0)
+            continue;
+        size_t r = rows[i];
+        z[0] = 1;
+        z[1] = in->x[r];
+        z[2] = in->m[r];
+        for (size_t k = 0; k < in->ncov; k++)
+            z[3 + k] = in->cov[k][r];
+        z[q - 1] = in->y[r];
+        for (size_t a = 0; a < q; a++) {
+            double wz = count[i] * z[a];
+            for (size_t c = 0; c <= a; c++)
+                S[a * q + c] += wz * z[c];
+        }
+    }
+    size_t k = 0;
+    cols[k++] = 0;
+    cols[k++] = 1;
+    for (size_t j = 0; j < in->ncov; j++)
+        cols[k++] = 3 + j;
+    double a = normal_slope(S, q, cols, k, 2, 1);
+    k = 0;
+    for (size_t j = 0; j < q - 1; j++)
+        cols[k++] = j;
+    return a * normal_slope(S, q, cols, k, q - 1, 2);
 }
 
 /* The percentile interval of the B indirect effects (R's quantile type 7). */
@@ -159,30 +186,26 @@ int mediate(const med_input *in, med_result *out, error_buf *err)
             goto done;
         }
         int failed = 0;
-#pragma omp parallel default(none)                                             \
-    shared(in, rows, n, B, boot, x_only, x_and_m, failed)
+#pragma omp parallel default(none) shared(in, rows, n, B, boot, failed)
         {
-            size_t *draw = malloc((n ? n : 1) * sizeof *draw);
+            unsigned *count = malloc((n ? n : 1) * sizeof *count);
 #pragma omp for schedule(dynamic, 16)
             for (size_t r = 0; r < B; r++) {
                 gsl_rng *g =
                     rng_stream(in->seed, RNG_TAG(RNG_TAG_BOOTSTRAP, r));
-                if (g == NULL || draw == NULL) {
+                if (g == NULL || count == NULL) {
                     gsl_rng_free(g);
 #pragma omp atomic write
                     failed = 1;
                     continue;
                 }
+                memset(count, 0, n * sizeof *count);
                 for (size_t i = 0; i < n; i++)
-                    draw[i] = gsl_rng_uniform_int(g, n);
+                    count[gsl_rng_uniform_int(g, n)]++;
                 gsl_rng_free(g);
-                double a =
-                    resample_slope(in, rows, draw, n, x_only, 1, in->m, 1);
-                double b =
-                    resample_slope(in, rows, draw, n, x_and_m, 2, in->y, 2);
-                boot[r] = a * b;
+                boot[r] = replicate(in, rows, count, n);
             }
-            free(draw);
+            free(count);
         }
         size_t valid = 0;
         for (size_t r = 0; r < B; r++)
