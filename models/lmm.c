@@ -158,6 +158,75 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Leaves the distinct values of sizes[0, J) in increasing order at its
+ * start and returns how many. Sizes are counts of rows, so they are
+ * usually small whole numbers: those are marked rather than sorted. */
+static size_t distinct_sizes(double *sizes, size_t J)
+{
+    enum { SMALL = 4096 };
+    unsigned char seen[SMALL] = {0};
+    int small = 1;
+    for (size_t j = 0; j < J && small; j++) {
+        double v = sizes[j];
+        small = v >= 0 && v < SMALL && v == floor(v);
+        if (small)
+            seen[(size_t)v] = 1;
+    }
+    size_t ns = 0;
+    if (small) {
+        for (size_t v = 0; v < SMALL; v++)
+            if (seen[v])
+                sizes[ns++] = (double)v;
+        return ns;
+    }
+    qsort(sizes, J, sizeof *sizes, by_value);
+    for (size_t j = 0; j < J; j++)
+        if (ns == 0 || sizes[j] != sizes[ns - 1])
+            sizes[ns++] = sizes[j];
+    return ns;
+}
+
+/* Sorts the keys (made in order of j) by (outer, n, j): counted into
+ * their outer groups, which keeps the order of j, then each group's few
+ * keys put in order of size. Returns 0, or -1 when out of memory. */
+static int sort_by_outer(inner_key *keys, size_t J, size_t K)
+{
+    size_t *start = calloc(K + 2, sizeof *start);
+    inner_key *sorted = malloc((J ? J : 1) * sizeof *sorted);
+    if (start == NULL || sorted == NULL) {
+        free(start);
+        free(sorted);
+        return -1;
+    }
+    for (size_t j = 0; j < J; j++)
+        start[keys[j].outer + 2]++;
+    for (size_t k = 0; k < K; k++)
+        start[k + 2] += start[k + 1];
+    for (size_t j = 0; j < J; j++) /* start[k + 1]: next place of group k */
+        sorted[start[keys[j].outer + 1]++] = keys[j];
+    for (size_t k = 0; k < K; k++) {
+        inner_key *g = sorted + start[k];
+        size_t m = start[k + 1] - start[k];
+        if (m > 32) {
+            qsort(g, m, sizeof *g, by_outer_size);
+            continue;
+        }
+        for (size_t a = 1; a < m; a++) { /* stable: equal sizes keep j order */
+            inner_key x = g[a];
+            size_t b = a;
+            while (b > 0 && g[b - 1].n > x.n) {
+                g[b] = g[b - 1];
+                b--;
+            }
+            g[b] = x;
+        }
+    }
+    memcpy(keys, sorted, J * sizeof *keys);
+    free(start);
+    free(sorted);
+    return 0;
+}
+
 /* The nested statistics aggregated by inner-group size and by (outer
  * group, size): the structure every deviance evaluation walks. */
 static int aggregate_nested(const lmm_nested_stats *in, stats *s)
@@ -172,11 +241,7 @@ static int aggregate_nested(const lmm_nested_stats *in, stats *s)
     }
     for (size_t j = 0; j < J; j++)
         sizes[j] = in->inner_n[j];
-    qsort(sizes, J, sizeof *sizes, by_value);
-    size_t ns = 0;
-    for (size_t j = 0; j < J; j++)
-        if (ns == 0 || sizes[j] != sizes[ns - 1])
-            sizes[ns++] = sizes[j];
+    size_t ns = distinct_sizes(sizes, J);
     s->nsizes = ns;
     s->size_n = sizes;
     s->size_m = calloc(ns ? ns : 1, sizeof *s->size_m);
@@ -205,7 +270,8 @@ static int aggregate_nested(const lmm_nested_stats *in, stats *s)
         }
         keys[j] = (inner_key){(size_t)in->inner_outer[j], (size_t)n, j};
     }
-    qsort(keys, J, sizeof *keys, by_outer_size);
+    if (sort_by_outer(keys, J, K) != 0)
+        goto done;
     s->K = K;
     s->first = calloc(K + 1, sizeof *s->first);
     s->e_n = malloc((J ? J : 1) * sizeof *s->e_n);
