@@ -3,6 +3,7 @@
  * (see cli.h).
  */
 #include "cli.h"
+#include "outdir.h"
 
 #include <cairo.h>
 #include <csv.h>
@@ -40,6 +41,14 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
     interrupted = sig;
+}
+
+error_buf *cli_error_buf(void)
+{
+    error_buf *err = calloc(1, sizeof *err);
+    if (err == NULL) /* nothing else can be allocated to say more */
+        fputs("ecometer: out of memory\n", stderr);
+    return err;
 }
 
 void cli_catch_signals(void)
@@ -173,6 +182,7 @@ status cli_emit(const cli_common *c, const restab *t, error_buf *err)
                            "write failed");
         return st;
     }
+    outdir_ignore_size_limit();
     size_t n = strlen(c->out) + 16;
     char *tmp = malloc(n);
     if (tmp == NULL)
@@ -188,7 +198,8 @@ status cli_emit(const cli_common *c, const restab *t, error_buf *err)
     } else {
         st = restab_write(t, f, c->format, c->out, err);
         if (fclose(f) != 0 && st == ST_OK)
-            st = err_set(err, ST_EIO, c->out, 0, 0, "write failed");
+            st = err_set(err, ST_EIO, c->out, 0, 0,
+                         "write failed (is the disk full?)");
         if (st == ST_OK && rename(tmp, c->out) != 0)
             st = err_set(err, ST_EIO, c->out, 0, 0, "cannot move into place");
         if (st != ST_OK)
@@ -229,7 +240,7 @@ long cli_list(const char *arg, const char *command, const char *option,
 
 int cli_main(int argc, char **argv, void *args, const cli_command *steps)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    error_buf *err = cli_error_buf();
     cli_common c = {0};
     if (err == NULL)
         return 1;

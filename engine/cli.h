@@ -48,6 +48,10 @@ int cli_common_option(cli_common *c, int opt, const char *arg,
  * cores (OMP_NUM_THREADS is honoured). Returns the count used. */
 int cli_set_threads(int requested, int fallback);
 
+/* A command's message buffer; NULL after saying "out of memory" on
+ * stderr (the caller then exits with status 1). */
+error_buf *cli_error_buf(void);
+
 /* Prints every message in err as "ecometer: message" on stderr, and a
  * count of those not shown. */
 void cli_print_errors(const error_buf *err);

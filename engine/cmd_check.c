@@ -42,7 +42,7 @@ static status check_readable(const study *s, error_buf *err)
 
 int cmd_check(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    error_buf *err = cli_error_buf();
     cli_common c = {0};
     if (err == NULL)
         return 1;

@@ -173,7 +173,7 @@ static int parse_args(int argc, char **argv, exchanges_request *req,
 
 int cmd_reciprocity(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    error_buf *err = cli_error_buf();
     exchanges_request req = {0};
     cli_common c = {0};
     exchanges *x = NULL;

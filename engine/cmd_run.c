@@ -1060,7 +1060,7 @@ static int run_main(int argc, char **argv, int demo)
     run_ctx r = {0};
     char demo_path[4200];
     const char *path = NULL;
-    r.err = calloc(1, sizeof *r.err);
+    r.err = cli_error_buf();
     if (r.err == NULL)
         return 1;
     r.c.out = demo ? "out/demo" : "out";
@@ -1106,7 +1106,9 @@ static int run_main(int argc, char **argv, int demo)
     study_free(r.s);
     free(r.warnings);
     free(r.err);
-    return cli_interrupted() ? 130 : err_exit_code(st);
+    /* An interrupt that came after the output was committed changed
+     * nothing: the run is complete. */
+    return st != ST_OK && cli_interrupted() ? 130 : err_exit_code(st);
 }
 
 int cmd_run(int argc, char **argv)

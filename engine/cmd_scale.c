@@ -329,7 +329,7 @@ done:
 
 static int scale_main(int argc, char **argv, const char *command)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    error_buf *err = cli_error_buf();
     scale_args a = {.command = command};
     cli_common c = {0};
     if (err == NULL)

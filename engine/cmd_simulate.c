@@ -505,7 +505,7 @@ static int parse_args(int argc, char **argv, sim_params *p, cli_common *c,
 
 int cmd_simulate(int argc, char **argv)
 {
-    error_buf *err = calloc(1, sizeof *err);
+    error_buf *err = cli_error_buf();
     cli_common c = {0};
     sim_ctx s = {0};
     if (err == NULL)

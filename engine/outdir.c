@@ -38,16 +38,18 @@ static int make_parents(const char *path)
     return 0;
 }
 
-outdir *outdir_begin(const char *dir, error_buf *err)
+void outdir_ignore_size_limit(void)
 {
-    /* A file-size limit (ulimit -f) would otherwise kill the process with
-     * SIGXFSZ mid-write and leave the temporary folder behind; ignored,
-     * the write fails with EFBIG and is reported like a full disk. */
     struct sigaction ignore;
     memset(&ignore, 0, sizeof ignore);
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
     sigaction(SIGXFSZ, &ignore, NULL);
+}
+
+outdir *outdir_begin(const char *dir, error_buf *err)
+{
+    outdir_ignore_size_limit();
 
     outdir *od = calloc(1, sizeof *od);
     size_t n = strlen(dir);

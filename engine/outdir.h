@@ -16,10 +16,14 @@
 
 typedef struct outdir outdir;
 
+/* A file-size limit (ulimit -f) would otherwise kill the process with
+ * SIGXFSZ mid-write and leave a temporary file or folder behind; ignored,
+ * the write fails with EFBIG and is reported like a full disk. Every
+ * writer of output files calls this first (outdir_begin does). */
+void outdir_ignore_size_limit(void);
+
 /* Starts an output folder for dir (its parents are created). NULL with
- * err set on failure. From then on SIGXFSZ is ignored, so that a
- * file-size limit shows up as a failed write (outdir_close) rather than
- * killing the process with the temporary folder left behind. */
+ * err set on failure. From then on SIGXFSZ is ignored (see above). */
 outdir *outdir_begin(const char *dir, error_buf *err);
 
 /* Opens rel (a path inside the folder; subfolders are created) for
