@@ -282,31 +282,35 @@ done:
     return st;
 }
 
-/* The exchanges stage: reciprocity and co-production per area. */
-static status stage_exchanges(run_ctx *r)
+/* The exchanges stage: reciprocity and co-production per area. It runs
+ * beside the survey's stages (run_pipeline), so it reports into its own
+ * error buffer and leaves its warnings to warn_exchanges. */
+static status stage_exchanges(run_ctx *r, error_buf *err)
 {
     exchanges_request req;
-    status st = service_request(r->s, &req, r->err);
+    status st = service_request(r->s, &req, err);
     if (st != ST_OK)
         return st;
-    r->x = exchanges_load(&req, r->err);
+    r->x = exchanges_load(&req, err);
     if (r->x == NULL)
-        return r->err->st;
+        return err->st;
     const exchanges *x = r->x;
     recip_input in = {exchanges_count(x),        exchanges_giver(x),
                       exchanges_receiver(x),     exchanges_area(x),
                       exchanges_professional(x), exchanges_hours(x),
                       exchanges_nids(x),         exchanges_nareas(x)};
-    r->recip = recip_compute(&in, r->err);
-    if (r->recip == NULL)
-        return r->err->st;
-    if (r->recip->self_exchanges > 0)
+    r->recip = recip_compute(&in, err);
+    return r->recip == NULL ? err->st : ST_OK;
+}
+
+static void warn_exchanges(run_ctx *r)
+{
+    if (r->recip != NULL && r->recip->self_exchanges > 0)
         warn(r, "self_exchanges_dropped",
              "%zu self-exchange(s) (giver = receiver) dropped",
              r->recip->self_exchanges);
-    if (exchanges_count(x) == 0)
+    if (r->x != NULL && exchanges_count(r->x) == 0)
         warn(r, "no_exchanges", "no exchange lies in the window");
-    return ST_OK;
 }
 
 /* The ecometric stage: the three-level model per scale, one after the
@@ -818,7 +822,7 @@ static status write_summary(run_ctx *r)
 /* One {file, bytes, sha256} entry; `path` is where it is read from. */
 /* The inputs' hashes, once, for the report and the manifest: each data
  * file by its path as the study names it, then the study file. */
-static status hash_inputs(run_ctx *r)
+static status hash_inputs(run_ctx *r, error_buf *err)
 {
     const study *s = r->s;
     const struct {
@@ -838,7 +842,7 @@ static status hash_inputs(run_ctx *r)
     const char *base = strrchr(s->path, '/');
     r->inputs[r->ninputs++] =
         (hashed_file){s->path, base ? base + 1 : s->path, "", 0};
-    return hash_files(r->inputs, r->ninputs, r->err);
+    return hash_files(r->inputs, r->ninputs, err);
 }
 
 static json_t *file_json(const hashed_file *f)
@@ -918,24 +922,77 @@ static status stage_done(run_ctx *r, int stage, double *since)
     return ST_OK;
 }
 
-static status run_pipeline(run_ctx *r)
+static status hash_inputs(run_ctx *r, error_buf *err);
+
+/* The survey's measures: scales and the ecometric model. */
+static status survey_stages(run_ctx *r, double *t)
 {
-    double start = omp_get_wtime(), t = start;
-    status st = inputs_load(r->s, &r->in, r->err);
-    if (st != ST_OK || (st = stage_done(r, T_LOAD, &t)) != ST_OK)
-        return st;
-    warn_small_areas(r);
+    status st = ST_OK;
     if (r->in.survey != NULL && (st = stage_scales(r)) != ST_OK)
         return st;
-    if ((st = stage_done(r, T_SCALES, &t)) != ST_OK)
+    if ((st = stage_done(r, T_SCALES, t)) != ST_OK)
         return st;
     if (r->in.survey != NULL && (st = stage_ecometric(r)) != ST_OK)
         return st;
-    if ((st = stage_done(r, T_ECOMETRIC, &t)) != ST_OK)
+    return stage_done(r, T_ECOMETRIC, t);
+}
+
+/* Once the survey is loaded (all threads reading it), its measures and
+ * the exchanges stage share nothing until the area stage joins them, so
+ * they run side by side, each with one thread (nested regions run on the
+ * thread that meets them): two big tasks scale better on two cores than
+ * each stage's own loops. The input files are hashed for the manifest
+ * beside the survey too. Results and messages are as if they ran in
+ * turn: the survey's error first, the exchanges' warnings after the
+ * survey's. */
+static status first_stages(run_ctx *r, double *t)
+{
+    status st = inputs_load(r->s, &r->in, r->err);
+    if (st != ST_OK || (st = stage_done(r, T_LOAD, t)) != ST_OK)
         return st;
-    if (r->s->has_exchanges && (st = stage_exchanges(r)) != ST_OK)
-        return st;
-    if ((st = stage_done(r, T_EXCHANGES, &t)) != ST_OK)
+    warn_small_areas(r);
+    error_buf *xerr = calloc(1, sizeof *xerr);
+    if (xerr == NULL)
+        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status xst = ST_OK;
+    int has_x = r->s->has_exchanges;
+#pragma omp parallel sections default(none) shared(r, t, xerr, st, xst, has_x)
+    {
+#pragma omp section
+        st = survey_stages(r, t);
+#pragma omp section
+        {
+            double x0 = omp_get_wtime();
+            xst = has_x ? stage_exchanges(r, xerr) : ST_OK;
+            r->seconds[T_EXCHANGES] = has_x ? omp_get_wtime() - x0 : 0;
+            /* the inputs' hashes for the manifest, while the survey
+               side finishes */
+            if (xst == ST_OK)
+                xst = hash_inputs(r, xerr);
+        }
+    }
+    if (st == ST_OK && xst != ST_OK) {
+        *r->err = *xerr;
+        st = xst;
+    }
+    free(xerr);
+    if (has_x && r->c.progress && !r->c.quiet)
+        fprintf(stderr, "ecometer: %-9s %8.3f s (beside the survey)\n",
+                stage_names[T_EXCHANGES], r->seconds[T_EXCHANGES]);
+    if (st == ST_OK)
+        warn_exchanges(r);
+    if (st == ST_OK && cli_interrupted())
+        st = err_set(r->err, ST_EDATA, NULL, 0, 0,
+                     "interrupted; the previous output is unchanged");
+    *t = omp_get_wtime();
+    return st;
+}
+
+static status run_pipeline(run_ctx *r)
+{
+    double start = omp_get_wtime(), t = start;
+    status st = first_stages(r, &t);
+    if (st != ST_OK)
         return st;
     if (r->in.survey != NULL && (st = stage_evaluate(r)) != ST_OK)
         return st;
@@ -983,8 +1040,7 @@ static status run_pipeline(run_ctx *r)
         return r->err->st;
     if ((st = write_scale_tables(r)) != ST_OK ||
         (st = write_exchange_tables(r)) != ST_OK ||
-        (st = write_area_tables(r)) != ST_OK ||
-        (st = hash_inputs(r)) != ST_OK || (st = load_map(r)) != ST_OK ||
+        (st = write_area_tables(r)) != ST_OK || (st = load_map(r)) != ST_OK ||
         (st = write_report(r, &t)) != ST_OK ||
         (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)

@@ -249,22 +249,28 @@ status report_figure(report *r, const char *name, const char *title,
         return failed;
     }
     /* The SVG, the PNG and the PDF page are drawn side by side: separate
-     * Cairo surfaces share nothing, and each is the same drawn alone. */
+     * Cairo surfaces, each the same drawn alone. Pango's font maps are
+     * per thread and not safe to share, and the PDF's text layout belongs
+     * to the thread that made the document, this one (the team's thread
+     * 0): so thread 0 draws the PDF page, and the others the SVG and the
+     * PNG, each with its own font map. */
     status st[3] = {ST_OK, ST_OK, ST_OK};
     document *pdf = r->pdf;
-#pragma omp parallel sections default(none)                                    \
+    int threads = omp_get_max_threads() < 3 ? omp_get_max_threads() : 3;
+#pragma omp parallel num_threads(threads) default(none)                        \
     shared(st, errs, draw, data, width, height, title, name, svg, n, png, pdf, \
            caption)
     {
-#pragma omp section
-        st[0] = render_svg(draw, data, width, height, title, name, &svg, &n,
-                           &errs[0]);
-#pragma omp section
-        st[1] = chart_render(draw, data, width, height, title, NULL, png, name,
-                             &errs[1]);
-#pragma omp section
-        st[2] = document_figure(pdf, draw, data, width, height, caption, name,
-                                &errs[2]);
+        int id = omp_get_thread_num(), team = omp_get_num_threads();
+        if (id == 0)
+            st[2] = document_figure(pdf, draw, data, width, height, caption,
+                                    name, &errs[2]);
+        if (id == (team > 1 ? 1 : 0))
+            st[0] = render_svg(draw, data, width, height, title, name, &svg, &n,
+                               &errs[0]);
+        if (id == (team > 2 ? 2 : team - 1))
+            st[1] = chart_render(draw, data, width, height, title, NULL, png,
+                                 name, &errs[1]);
     }
     status result = ST_OK;
     for (int i = 2; i >= 0; i--) /* the first failure, in that order */

@@ -812,7 +812,8 @@ static table *load_parallel(const table_request *req, FILE *f, int threads)
 
 table *table_load(const table_request *req, error_buf *err)
 {
-    int threads = omp_get_max_threads();
+    /* inside a parallel region, nested regions get one thread: stream */
+    int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
     struct stat st;
     FILE *f = threads > 1 ? fopen(req->path, "rb") : NULL;
     if (f != NULL) {
