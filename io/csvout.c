@@ -80,6 +80,85 @@ static int format_short_decimal(double v, char *buf)
     return 0;
 }
 
+/* Writes nd significant digits d (d[0] != 0) of a value d.ddd × 10^x, a
+ * minus sign first when negative, as printf's "%.{p}g" writes them
+ * (nd <= p): trailing zeros dropped, the exponent form when x < -4 or
+ * x >= p, with a signed exponent of at least two digits. */
+static void write_g(char *buf, int negative, const char *d, int nd, int x,
+                    int p)
+{
+    while (nd > 1 && d[nd - 1] == '0')
+        nd--;
+    char *o = buf;
+    if (negative)
+        *o++ = '-';
+    if (x < -4 || x >= p) {
+        *o++ = d[0];
+        if (nd > 1) {
+            *o++ = '.';
+            memcpy(o, d + 1, (size_t)nd - 1);
+            o += nd - 1;
+        }
+        *o++ = 'e';
+        *o++ = x < 0 ? '-' : '+';
+        int ax = x < 0 ? -x : x;
+        if (ax >= 100)
+            *o++ = (char)('0' + ax / 100);
+        *o++ = (char)('0' + ax / 10 % 10);
+        *o++ = (char)('0' + ax % 10);
+    } else if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            *o++ = i < nd ? d[i] : '0';
+        if (nd > x + 1) {
+            *o++ = '.';
+            memcpy(o, d + x + 1, (size_t)(nd - x - 1));
+            o += nd - x - 1;
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -x - 1; i++)
+            *o++ = '0';
+        memcpy(o, d, (size_t)nd);
+        o += nd;
+    }
+    *o = '\0';
+}
+
+/* Any other number, with one printf rather than two: its 17 significant
+ * digits (correctly rounded by printf) settle its 15-digit rounding too,
+ * unless the two digits dropped are exactly "50" (the 17 digits cannot
+ * tell a tie from a near-tie; then printf rounds it). The 15 digits are
+ * written when they read back to v, else the 17. */
+static void format_long(double v, char *buf)
+{
+    char e[40], d[17], r[15];
+    snprintf(e, sizeof e, "%.16e", fabs(v)); /* d.dddddddddddddddde±XX */
+    d[0] = e[0];
+    memcpy(d + 1, e + 2, 16);
+    int x = atoi(e + 19);
+    if (d[15] == '5' && d[16] == '0') {
+        snprintf(buf, 32, "%.15g", v);
+    } else {
+        int rx = x;
+        memcpy(r, d, 15);
+        if (d[15] >= '5') { /* the dropped digits exceed one half */
+            int i = 14;
+            while (i >= 0 && r[i] == '9')
+                r[i--] = '0';
+            if (i >= 0) {
+                r[i]++;
+            } else {
+                r[0] = '1';
+                rx++;
+            }
+        }
+        write_g(buf, v < 0, r, 15, rx, 15);
+    }
+    if (strtod(buf, NULL) != v)
+        write_g(buf, v < 0, d, 17, x, 17);
+}
+
 const char *csvout_format_number(double v, char *buf)
 {
     if (isnan(v))
@@ -88,11 +167,8 @@ const char *csvout_format_number(double v, char *buf)
         return strcpy(buf, v > 0 ? "Inf" : "-Inf"); /* as R writes them */
     if (v == 0)
         return strcpy(buf, "0"); /* also -0 */
-    if (format_short_decimal(v, buf))
-        return buf;
-    snprintf(buf, 32, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, 32, "%.17g", v);
+    if (!format_short_decimal(v, buf))
+        format_long(v, buf);
     return buf;
 }
 

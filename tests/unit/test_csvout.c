@@ -224,6 +224,58 @@ static void test_format_short_decimals_match_printf(void **state)
     }
 }
 
+/* The one-printf path for other numbers (17 digits rounded to 15) must
+ * give printf's bytes for any double: random bit patterns over the whole
+ * range, 16- and 17-digit decimals, values whose 16th and 17th digits
+ * are "50" or "49"/"51" (next to a tie), and 15 nines that carry. */
+static void test_format_long_numbers_match_printf(void **state)
+{
+    (void)state;
+    char got[32], want[32];
+    uint64_t seed = 0xC0FFEE1234ULL;
+    for (int i = 0; i < 300000; i++) {
+        uint64_t bits = next_bits(&seed);
+        double v;
+        if (i % 3 == 0) {
+            memcpy(&v, &bits, sizeof v);
+            if (!isfinite(v) || v == 0)
+                continue;
+        } else {
+            /* 17-digit mantissas with a chosen tail, scaled widely */
+            long long m = (long long)(bits % 900000000000000ULL) +
+                          100000000000000LL; /* 15 digits */
+            static const int tails[] = {50, 49, 51, 0, 99, 1};
+            int tail =
+                i % 2 ? tails[(bits >> 52) % 6] : (int)((bits >> 40) % 100);
+            char text[48];
+            snprintf(text, sizeof text, "%lld%02de%d", m, tail,
+                     (int)((bits >> 56) % 40) - 25);
+            v = strtod(text, NULL);
+        }
+        if (i % 7 == 3)
+            v = -v;
+        csvout_format_number(v, got);
+        format_by_printf(v, want);
+        assert_string_equal(got, want);
+    }
+    static const double edges[] = {999999999999999.5,
+                                   9.9999999999999995e-5,
+                                   0.99999999999999994,
+                                   1.0000000000000002,
+                                   9.999999999999999e22,
+                                   1e23,
+                                   5e-324,
+                                   1.7976931348623157e308,
+                                   0.1 + 0.2,
+                                   123456789012345678.0,
+                                   2.5e-5};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        csvout_format_number(edges[i], got);
+        format_by_printf(edges[i], want);
+        assert_string_equal(got, want);
+    }
+}
+
 static void test_num_int_bool_na_cells(void **state)
 {
     (void)state;
@@ -394,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_format_zero_and_na),
         cmocka_unit_test(test_format_round_trips_everywhere),
         cmocka_unit_test(test_format_short_decimals_match_printf),
+        cmocka_unit_test(test_format_long_numbers_match_printf),
         cmocka_unit_test(test_num_int_bool_na_cells),
         cmocka_unit_test(test_rows_and_separators),
         cmocka_unit_test(test_rfc4180_quoting),
