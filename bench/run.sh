@@ -50,21 +50,28 @@ fi
 echo
 echo "== ecometer run on the national study (median of 3)"
 study="$national/study.ini"
+# stages STAGES.json: "name seconds" per stage of run.json, total last
+stages() { sed -n '/"timings"/,/}/p' "$1" | grep -o '"[a-z]*": [0-9.e-]*' | tr -d '":,'; }
 for j in 1 2; do
-    walls=() rss=()
+    runs=()
     for i in 1 2 3; do
         out=$( { /usr/bin/time -f '%e %M' "$bin" run "$study" -o "$cache/out-j$j" -j "$j" --quiet; } 2>&1 | tail -1)
-        walls+=("${out% *}"); rss+=("${out#* }")
+        cp "$cache/out-j$j/run.json" "$cache/run-j$j-$i.json"
+        runs+=("$out $i")
     done
-    wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 2p)
-    peak=$(printf '%s\n' "${rss[@]}" | sort -n | sed -n 2p)
-    printf -- '-j %s: %s s wall, peak RSS %s MB; stages (s): ' "$j" "$wall" "$((peak / 1024))"
-    sed -n '/"timings"/,/}/p' "$cache/out-j$j/run.json" | grep -o '"[a-z]*": [0-9.e-]*' | \
-        awk -F': ' '$2 > 0 { gsub(/"/, "", $1); printf "%s %.3f  ", $1, $2 }'
-    echo
+    read -r wall peak median < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+    cp "$cache/run-j$j-$median.json" "$cache/run-j$j.json"
+    printf -- '-j %s: %s s wall, peak RSS %s MB\n' "$j" "$wall" "$((peak / 1024))"
     eval "wall_j$j=$wall"
 done
-awk -v a="$wall_j1" -v b="$wall_j2" 'BEGIN { printf "speedup -j 2 over -j 1: %.2f\n", a / b }'
+awk -v a="$wall_j1" -v b="$wall_j2" 'BEGIN { printf "speedup -j 2 over -j 1, end to end: %.2f\n", a / b }'
+echo "stages of the median runs (s; share of the -j 2 total; speedup): exchanges runs beside scales and ecometric at -j 2, so shares add up to more than 100%"
+paste -d ' ' <(stages "$cache/run-j1.json") <(stages "$cache/run-j2.json" | cut -d ' ' -f 2) | \
+    awk '{ name[NR] = $1; a[NR] = $2; b[NR] = $3; if ($1 == "total") t = $3 }
+         END { for (i = 1; i <= NR; i++) if (name[i] != "total" && b[i] > 0)
+                   printf "  %-10s -j 1 %7.3f  -j 2 %7.3f  %5.1f%%  %.2f\n", name[i], a[i], b[i], 100 * b[i] / t, a[i] / b[i]
+               for (i = 1; i <= NR; i++) if (name[i] == "total")
+                   printf "  %-10s -j 1 %7.3f  -j 2 %7.3f  100.0%%  %.2f\n", name[i], a[i], b[i], a[i] / b[i] }'
 
 echo
 echo "== mixed models, fitting only (median of 3; data already in memory)"
