@@ -282,18 +282,22 @@ done:
     return st;
 }
 
-/* The exchanges stage: reciprocity and co-production per area. It runs
- * beside the survey's stages (run_pipeline), so it reports into its own
- * error buffer and leaves its warnings to warn_exchanges. */
-static status stage_exchanges(run_ctx *r, error_buf *err)
+/* The exchanges stage in two halves: the file, read with every thread
+ * (exchanges_read), then the indices, computed beside the survey's
+ * measures (reciprocity); see first_stages. Each reports into the error
+ * buffer it is given and leaves its warnings to warn_exchanges. */
+static status exchanges_read(run_ctx *r, error_buf *err)
 {
     exchanges_request req;
     status st = service_request(r->s, &req, err);
     if (st != ST_OK)
         return st;
     r->x = exchanges_load(&req, err);
-    if (r->x == NULL)
-        return err->st;
+    return r->x == NULL ? err->st : ST_OK;
+}
+
+static status reciprocity(run_ctx *r, error_buf *err)
+{
     const exchanges *x = r->x;
     recip_input in = {exchanges_count(x),        exchanges_giver(x),
                       exchanges_receiver(x),     exchanges_area(x),
@@ -315,36 +319,37 @@ static void warn_exchanges(run_ctx *r)
 
 /* The ecometric stage: the three-level model per scale, one after the
  * other (each fit runs its own sums in parallel). */
-static status stage_ecometric(run_ctx *r)
+/* The ecometric model of scale i into r->ecometric[i]; messages into
+ * err, each naming the scale. */
+static status fit_ecometric(run_ctx *r, size_t i, error_buf *err)
 {
-    const study *s = r->s;
-    for (size_t i = 0; i < s->nscales; i++) {
-        const study_scale *sc = &s->scales[i];
-        const double *covs[48];
-        size_t q = sc->nadjust < 48 ? sc->nadjust : 48;
-        for (size_t k = 0; k < q; k++)
-            covs[k] = column_of(r, sc->adjust[k]);
-        ecometric_input ei = {r->w.n,  sc->nitems, r->cols[i], sc->reversed,
-                              sc->low, sc->high,   r->w.group, r->in.nareas,
-                              q,       covs};
-        error_buf *e = calloc(1, sizeof *e);
-        if (e == NULL)
-            return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-        r->ecometric[i] = ecometric_fit(&ei, e);
-        for (size_t k = 0; r->ecometric[i] == NULL && k < e->n; k++)
-            err_set(r->err, e->st, NULL, 0, 0, "[scale %s]: %s", sc->name,
-                    e->msg[k]);
-        status st = r->ecometric[i] ? ST_OK : e->st;
-        free(e);
-        if (st != ST_OK)
-            return st;
+    const study_scale *sc = &r->s->scales[i];
+    const double *covs[48];
+    size_t q = sc->nadjust < 48 ? sc->nadjust : 48;
+    for (size_t k = 0; k < q; k++)
+        covs[k] = column_of(r, sc->adjust[k]);
+    ecometric_input ei = {r->w.n,  sc->nitems, r->cols[i], sc->reversed,
+                          sc->low, sc->high,   r->w.group, r->in.nareas,
+                          q,       covs};
+    error_buf *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    r->ecometric[i] = ecometric_fit(&ei, e);
+    for (size_t k = 0; r->ecometric[i] == NULL && k < e->n; k++)
+        err_set(err, e->st, NULL, 0, 0, "[scale %s]: %s", sc->name, e->msg[k]);
+    status st = r->ecometric[i] ? ST_OK : e->st;
+    free(e);
+    return st;
+}
+
+static void warn_ecometric(run_ctx *r)
+{
+    for (size_t i = 0; i < r->s->nscales; i++)
         if (!r->ecometric[i]->fit->converged)
             warn(r, "ecometric_not_converged",
                  "[scale %s]: the ecometric model's optimiser did not "
                  "converge",
-                 sc->name);
-    }
-    return ST_OK;
+                 r->s->scales[i].name);
 }
 
 /* The outcome of each [evaluate], refitted wave by wave. */
@@ -924,66 +929,101 @@ static status stage_done(run_ctx *r, int stage, double *since)
 
 static status hash_inputs(run_ctx *r, error_buf *err);
 
-/* The survey's measures: scales and the ecometric model. */
-static status survey_stages(run_ctx *r, double *t)
+/* The jobs that run side by side after the scales: one ecometric model
+ * per scale, the exchanges' indices, and the inputs' hashes for the
+ * manifest. */
+typedef struct {
+    status st;
+    double seconds;
+    error_buf *err;
+} job;
+
+static void run_job(run_ctx *r, size_t k, int has_x, status xst, job *j)
 {
-    status st = ST_OK;
-    if (r->in.survey != NULL && (st = stage_scales(r)) != ST_OK)
-        return st;
-    if ((st = stage_done(r, T_SCALES, t)) != ST_OK)
-        return st;
-    if (r->in.survey != NULL && (st = stage_ecometric(r)) != ST_OK)
-        return st;
-    return stage_done(r, T_ECOMETRIC, t);
+    double start = omp_get_wtime();
+    size_t ns = r->s->nscales;
+    if (k < ns)
+        j->st = r->in.survey != NULL ? fit_ecometric(r, k, j->err) : ST_OK;
+    else if (k == ns)
+        j->st = has_x && xst == ST_OK ? reciprocity(r, j->err) : ST_OK;
+    else
+        j->st = hash_inputs(r, j->err);
+    j->seconds = omp_get_wtime() - start;
 }
 
-/* Once the survey is loaded (all threads reading it), its measures and
- * the exchanges stage share nothing until the area stage joins them, so
- * they run side by side, each with one thread (nested regions run on the
- * thread that meets them): two big tasks scale better on two cores than
- * each stage's own loops. The input files are hashed for the manifest
- * beside the survey too. Results and messages are as if they ran in
- * turn: the survey's error first, the exchanges' warnings after the
- * survey's. */
+/* The files are read first, each with every thread, then the scales are
+ * computed. The ecometric models (one per scale), the exchanges' indices
+ * and the inputs' hashes share nothing, so they run side by side, each
+ * job on one thread (nested regions run on the thread that meets them):
+ * a few big jobs scale better on two cores than each job's own loops.
+ * Results and messages are as if everything ran in turn (load, scales,
+ * ecometric, exchanges): the first error in that order is the one
+ * reported, and warnings keep that order. The ecometric stage's seconds
+ * are the jobs' wall time; the exchanges' are the file's and its own
+ * job's, so at more than one thread they overlap. */
 static status first_stages(run_ctx *r, double *t)
 {
     status st = inputs_load(r->s, &r->in, r->err);
     if (st != ST_OK || (st = stage_done(r, T_LOAD, t)) != ST_OK)
         return st;
     warn_small_areas(r);
+    size_t ns = r->s->nscales, njobs = ns + 2;
+    job *jobs = calloc(njobs, sizeof *jobs);
     error_buf *xerr = calloc(1, sizeof *xerr);
-    if (xerr == NULL)
+    for (size_t k = 0; jobs != NULL && k < njobs; k++)
+        if ((jobs[k].err = calloc(1, sizeof *jobs[k].err)) == NULL)
+            st = ST_ENOMEM;
+    if (jobs == NULL || xerr == NULL || st != ST_OK) {
+        for (size_t k = 0; jobs != NULL && k < njobs; k++)
+            free(jobs[k].err);
+        free(jobs);
+        free(xerr);
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    status xst = ST_OK;
-    int has_x = r->s->has_exchanges;
-#pragma omp parallel sections default(none) shared(r, t, xerr, st, xst, has_x)
-    {
-#pragma omp section
-        st = survey_stages(r, t);
-#pragma omp section
-        {
-            double x0 = omp_get_wtime();
-            xst = has_x ? stage_exchanges(r, xerr) : ST_OK;
-            r->seconds[T_EXCHANGES] = has_x ? omp_get_wtime() - x0 : 0;
-            /* the inputs' hashes for the manifest, while the survey
-               side finishes */
-            if (xst == ST_OK)
-                xst = hash_inputs(r, xerr);
-        }
     }
+    int has_x = r->s->has_exchanges;
+    status xst = has_x ? exchanges_read(r, xerr) : ST_OK;
+    double x_read = omp_get_wtime() - *t;
+    *t = omp_get_wtime();
+    if (r->in.survey != NULL)
+        st = stage_scales(r);
+    if (st == ST_OK)
+        st = stage_done(r, T_SCALES, t);
+    if (st == ST_OK) {
+#pragma omp parallel for schedule(dynamic, 1) default(none)                    \
+    shared(r, jobs, njobs, has_x, xst)
+        for (size_t k = 0; k < njobs; k++)
+            run_job(r, k, has_x, xst, &jobs[k]);
+    }
+    /* the first failure in the order of a sequential run */
+    for (size_t k = 0; st == ST_OK && k < ns; k++)
+        if (jobs[k].st != ST_OK) {
+            *r->err = *jobs[k].err;
+            st = jobs[k].st;
+        }
+    if (st == ST_OK && (st = stage_done(r, T_ECOMETRIC, t)) == ST_OK &&
+        r->in.survey != NULL)
+        warn_ecometric(r);
     if (st == ST_OK && xst != ST_OK) {
         *r->err = *xerr;
         st = xst;
     }
-    free(xerr);
-    if (has_x && r->c.progress && !r->c.quiet)
-        fprintf(stderr, "ecometer: %-9s %8.3f s (beside the survey)\n",
+    for (size_t k = ns; st == ST_OK && k < njobs; k++)
+        if (jobs[k].st != ST_OK) {
+            *r->err = *jobs[k].err;
+            st = jobs[k].st;
+        }
+    r->seconds[T_EXCHANGES] = has_x ? x_read + jobs[ns].seconds : 0;
+    if (st == ST_OK && has_x && r->c.progress && !r->c.quiet)
+        fprintf(stderr,
+                "ecometer: %-9s %8.3f s (its indices beside the "
+                "ecometric models)\n",
                 stage_names[T_EXCHANGES], r->seconds[T_EXCHANGES]);
     if (st == ST_OK)
         warn_exchanges(r);
-    if (st == ST_OK && cli_interrupted())
-        st = err_set(r->err, ST_EDATA, NULL, 0, 0,
-                     "interrupted; the previous output is unchanged");
+    for (size_t k = 0; k < njobs; k++)
+        free(jobs[k].err);
+    free(jobs);
+    free(xerr);
     *t = omp_get_wtime();
     return st;
 }
