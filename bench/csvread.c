@@ -9,6 +9,7 @@
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "../base/error.h"
@@ -25,8 +26,8 @@ int main(int argc, char **argv)
 {
     memtune_reexec(argv); /* allocate as ecometer does */
     if (argc < 5) {
-        fprintf(stderr,
-                "usage: csvread FILE REPEAT TEXTCOL TEXTCOL NUMCOL...\n");
+        fprintf(stderr, "usage: csvread FILE REPEAT TEXTCOL TEXTCOL NUMCOL... "
+                        "(NAME:text reads any column as text)\n");
         return 2;
     }
     int repeat = atoi(argv[2]);
@@ -36,9 +37,13 @@ int main(int argc, char **argv)
     error_buf *err = calloc(1, sizeof *err);
     if (cols == NULL || times == NULL || err == NULL || repeat < 1)
         return 1;
-    for (size_t c = 0; c < ncols; c++)
-        cols[c] =
-            (col_spec){argv[3 + c], c < 2 ? COL_TEXT : COL_NUMBER, 1, 0, 0, 0};
+    for (size_t c = 0; c < ncols; c++) {
+        char *name = argv[3 + c], *colon = strrchr(name, ':');
+        int text = c < 2 || (colon != NULL && strcmp(colon, ":text") == 0);
+        if (colon != NULL && strcmp(colon, ":text") == 0)
+            *colon = '\0';
+        cols[c] = (col_spec){name, text ? COL_TEXT : COL_NUMBER, 1, 0, 0, 0};
+    }
     static const char *const missing[] = {"NA"};
     table_request req = {argv[1], NULL, cols, ncols, missing, 1, 0};
     size_t rows = 0;

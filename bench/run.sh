@@ -1,9 +1,10 @@
 #!/bin/bash
 # make bench: the national study of SPEC §5 made once with simulate and
 # cached under bench/cache/ (git-ignored), then
-#  1. the CSV reader's throughput on its survey (median of 5 loads), beside
-#     R's data.table::fread on the same file when Rscript and data.table
-#     are installed (median of 5), and their ratio;
+#  1. the CSV reader's throughput on its survey (median of 5 loads) and on
+#     the columns of its exchanges that run reads (median of 3), beside R's
+#     data.table::fread on the same files and columns when Rscript and
+#     data.table are installed, and their ratios;
 #  2. `ecometer run` end to end with -j 1 and -j 2 (median of 3 each):
 #     wall seconds, peak RSS, and the stage timings from run.json;
 #  3. the mixed models alone: the ecometric model on the national survey
@@ -29,23 +30,40 @@ if [ ! -s "$national/survey.csv" ]; then
 fi
 make --no-print-directory -C "$root" build/bench/csvread >/dev/null
 survey="$national/survey.csv"
-mb=$(du -m "$survey" | cut -f1)
-echo
-echo "== CSV reader on the national survey ($(wc -l < "$survey") lines, ${mb} MB)"
-read -r secs mbs rps rows < <("$root/build/bench/csvread" "$survey" 5 resp_id area_id \
-    age female owner years_resident coh1 coh2 coh3 coh4 coh5 isc1 isc2 isc3 isc4 isc5)
-printf '%-28s %8s s  %8s MB/s  %10s rows/s\n' "ecometer table_load" "$secs" "$mbs" "$rps"
+have_fread=0
 if command -v Rscript >/dev/null && Rscript -e 'library(data.table)' >/dev/null 2>&1; then
-    fread=$(Rscript -e 'suppressMessages(library(data.table)); setDTthreads(2);
-        f <- commandArgs(TRUE)[1];
-        t <- replicate(5, system.time(fread(f, na.strings = c("", "NA")))[["elapsed"]]);
-        cat(median(t))' "$survey")
-    fmbs=$(awk -v m="$mb" -v t="$fread" 'BEGIN { printf "%.1f", m / t }')
-    printf '%-28s %8s s  %8s MB/s\n' "data.table::fread (2 threads)" "$fread" "$fmbs"
-    awk -v a="$secs" -v b="$fread" 'BEGIN { printf "ratio ecometer / fread time: %.2f\n", a / b }'
-else
-    echo "data.table::fread: Rscript with data.table not installed; no comparison"
+    have_fread=1
 fi
+# csv_vs_fread TITLE FILE N SELECT COLUMNS...: ecometer's reader and fread
+# (2 threads, only the columns in SELECT, comma-separated) on one file,
+# median of N each
+csv_vs_fread() {
+    local title=$1 file=$2 n=$3 select=$4
+    shift 4
+    local mb secs mbs rps rows
+    mb=$(du -m "$file" | cut -f1)
+    echo
+    echo "== CSV reader on the national $title ($(wc -l < "$file") lines, ${mb} MB; median of $n)"
+    read -r secs mbs rps rows < <("$root/build/bench/csvread" "$file" "$n" "$@")
+    printf '%-30s %8s s  %8s MB/s  %10s rows/s\n' "ecometer table_load (-j $(nproc))" "$secs" "$mbs" "$rps"
+    if [ "$have_fread" = 1 ]; then
+        fread=$(Rscript -e 'suppressMessages(library(data.table)); setDTthreads(2);
+            a <- commandArgs(TRUE); f <- a[1]; s <- strsplit(a[3], ",")[[1]];
+            t <- replicate(as.integer(a[2]), system.time(fread(f, select = s, na.strings = c("", "NA")))[["elapsed"]]);
+            cat(median(t))' "$file" "$n" "$select")
+        fmbs=$(awk -v m="$mb" -v t="$fread" 'BEGIN { printf "%.1f", m / t }')
+        printf '%-30s %8s s  %8s MB/s\n' "data.table::fread (2 threads)" "$fread" "$fmbs"
+        awk -v a="$secs" -v b="$fread" 'BEGIN { printf "ratio ecometer / fread time: %.2f\n", a / b }'
+    else
+        echo "data.table::fread: Rscript with data.table not installed; no comparison"
+    fi
+}
+csv_vs_fread survey "$survey" 5 \
+    resp_id,area_id,age,female,owner,years_resident,coh1,coh2,coh3,coh4,coh5,isc1,isc2,isc3,isc4,isc5 \
+    resp_id area_id age female owner years_resident coh1 coh2 coh3 coh4 coh5 isc1 isc2 isc3 isc4 isc5
+csv_vs_fread "exchanges (the columns run reads)" "$national/exchanges.csv" 3 \
+    giver_id,receiver_id,hours,area_id,giver_role \
+    giver_id receiver_id hours area_id:text giver_role:text
 
 echo
 echo "== ecometer run on the national study (median of 3)"
