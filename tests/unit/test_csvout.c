@@ -191,7 +191,7 @@ static void test_format_short_decimals_match_printf(void **state)
                         (i % 3 == 0 ? 1000000000000000ULL : 100000ULL));
         double v = (double)n / pow10[k];
         if (i % 5 == 1)
-            v = nextafter(v, INFINITY);
+            v = nextafter(v, (double)INFINITY);
         if (i % 2 == 1)
             v = -v;
         if (v == 0)
