@@ -37,7 +37,7 @@ TOOL_BIN   := $(BUILD)/tests/csvcmp
 FIGCHECK   := $(BUILD)/tests/figcheck # beside csvcmp, where checks find it
 FAILMALLOC := $(BUILD)/tests/failmalloc.so # for golden/alloc_failure, the same
 
-.PHONY: all check golden demo figures bench asan fuzz fuzz-smoke fuzz-build lint \
+.PHONY: all check golden demo figures bench asan tsan valgrind fuzz fuzz-smoke fuzz-build lint \
         format deps deps-asan clean
 
 all: $(BIN)
@@ -117,6 +117,47 @@ asan: deps-asan
 	  BIN=build-asan/ecometer OPT="-O1 -g -fno-omit-frame-pointer \
 	  -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  OMP="-fopenmp=libomp"
+
+# ThreadSanitizer build with clang and LLVM's OpenMP runtime, running the
+# whole test suite; Archer (OMP_TOOL_LIBRARIES) tells TSan about OpenMP's
+# barriers, reductions and locks, and races inside uninstrumented
+# libraries (GSL, Cairo, libomp itself) are not reported. Every report is
+# also written to build-tsan/reports/, and any report fails the target,
+# even one from a run whose exit status a test does not look at. The
+# golden cases TSan cannot run are in tests/tools/tsan.skip, with reasons.
+TSAN_DIR  := build-tsan
+ARCHER    := /usr/lib/llvm-14/lib/libarcher.so
+LLVM_SYMBOLIZER := /usr/lib/llvm-14/bin/llvm-symbolizer
+tsan: deps-asan
+	@rm -rf $(TSAN_DIR)/reports && mkdir -p $(TSAN_DIR)/reports
+	@OMP_TOOL_LIBRARIES=$(ARCHER) GOLDEN_SKIP=$(CURDIR)/tests/tools/tsan.skip \
+	  TSAN_OPTIONS="halt_on_error=1 ignore_noninstrumented_modules=1 \
+	  second_deadlock_stack=1 log_path=$(CURDIR)/$(TSAN_DIR)/reports/tsan \
+	  external_symbolizer_path=$(LLVM_SYMBOLIZER)" \
+	  $(MAKE) --no-print-directory check CC=clang BUILD=$(TSAN_DIR) \
+	  BIN=$(TSAN_DIR)/ecometer OPT="-O1 -g -fno-omit-frame-pointer \
+	  -fsanitize=thread" OMP="-fopenmp=libomp"; s=$$?; \
+	  if [ -n "$$(ls -A $(TSAN_DIR)/reports)" ]; then \
+	    cat $(TSAN_DIR)/reports/*; \
+	    echo "tsan: $$(ls $(TSAN_DIR)/reports | wc -l) run(s) reported, in $(TSAN_DIR)/reports/"; \
+	    exit 1; fi; exit $$s
+
+# valgrind's memcheck over the whole test suite: a build with the usual
+# compiler at -O1 -g in build-valgrind/, then every unit test and golden
+# case run under tests/tools/valgrind.sh by tests/tools/valgrind_check.sh;
+# the golden cases valgrind cannot run are in tests/tools/valgrind.skip,
+# with reasons, and third-party noise is suppressed in tests/valgrind.supp.
+# make valgrind VALGRIND_J1_ONLY=1 runs only the -j 1 half of each golden
+# case under valgrind (the -j 2 half natively).
+VG_DIR    := build-valgrind
+VG_UNIT   := $(patsubst $(BUILD)/%,$(VG_DIR)/%,$(TEST_BIN))
+valgrind: deps
+	@command -v valgrind >/dev/null || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null)
+	@$(MAKE) --no-print-directory BUILD=$(VG_DIR) BIN=$(VG_DIR)/ecometer \
+	  OPT="-O1 -g" all $(VG_UNIT) $(patsubst $(BUILD)/%,$(VG_DIR)/%,\
+	  $(TOOL_BIN) $(FIGCHECK) $(FAILMALLOC))
+	@tests/tools/valgrind_check.sh $(VG_DIR) $(VG_UNIT)
 
 # libFuzzer harnesses (tests/fuzz/) for the readers, built with clang,
 # ASan and UBSan into build-fuzz/; each runs FUZZ_SECONDS and any crash,
