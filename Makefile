@@ -37,8 +37,8 @@ TOOL_BIN   := $(BUILD)/tests/csvcmp
 FIGCHECK   := $(BUILD)/tests/figcheck # beside csvcmp, where checks find it
 FAILMALLOC := $(BUILD)/tests/failmalloc.so # for golden/alloc_failure, the same
 
-.PHONY: all check golden demo figures bench asan tsan valgrind fuzz fuzz-smoke fuzz-build lint \
-        format deps deps-asan clean
+.PHONY: all check golden demo figures bench asan tsan valgrind fuzz fuzz-smoke \
+        fuzz-build lint format deps deps-asan clean
 
 all: $(BIN)
 
@@ -207,6 +207,6 @@ format:
 	clang-format -i $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)
 
 clean:
-	rm -rf build build-asan $(FUZZ_BUILD) $(BIN)
+	rm -rf build build-asan build-tsan build-valgrind $(FUZZ_BUILD) $(BIN)
 
 -include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
