@@ -724,19 +724,18 @@ static size_t cut_pieces(const char *buf, size_t have, int at_eof,
     return n;
 }
 
-/* The header: the first line, parsed by the streaming code into t. Returns
- * the bytes it spans, or 0 when it cannot be read this way. */
-static size_t parse_header(const char *buf, size_t have, loader *ld)
+/* The header: the first line, buf[0, end) (end from safe_cut), parsed by
+ * the streaming code into ld's table. Returns whether it was read this
+ * way. */
+static int parse_header(const char *buf, size_t end, loader *ld)
 {
-    size_t end = safe_cut(buf, have, 0);
     struct csv_parser parser;
-    if (end == 0 || csv_init(&parser, CSV_OPTIONS) != 0)
+    if (csv_init(&parser, CSV_OPTIONS) != 0)
         return 0;
     size_t got = csv_parse(&parser, buf, end, on_field, on_row, ld);
     csv_free(&parser);
-    return got == end && ld->header_done && !ld->failed && !ld->oom && !ld->stop
-               ? end
-               : 0;
+    return got == end && ld->header_done && !ld->failed && !ld->oom &&
+           !ld->stop;
 }
 
 /* Loads a big file in parallel; NULL when it must be streamed instead. */
@@ -761,10 +760,10 @@ static table *load_parallel(const table_request *req, FILE *f, int threads)
         if (first && have >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
             skip = 3; /* the byte-order mark, as the streaming reader */
         size_t used = 0, n = 0;
-        if (first && safe_cut(buf + skip, have - skip, 0) > 0) {
-            size_t h = parse_header(buf + skip, have - skip, &head);
-            ok = h > 0;
-            skip += h;
+        size_t header_end = first ? safe_cut(buf + skip, have - skip, 0) : 0;
+        if (header_end > 0) {
+            ok = parse_header(buf + skip, header_end, &head);
+            skip += header_end;
             line = head.line;
             first = 0;
         } else if (first) {
