@@ -171,6 +171,8 @@ typedef struct {
     compare_output cmp;     /* ranks, [compare], [spatial] */
     hashed_file inputs[5];  /* the data files, then the study file */
     geo_areas geo;          /* [areas] map */
+    status map_st;          /* its reading's result, kept for load_map */
+    error_buf map_err;
     size_t ninputs;
     outdir *od;
     error_buf *err;
@@ -585,11 +587,11 @@ static status load_map(run_ctx *r)
     const study *s = r->s;
     if (s->map_file == NULL)
         return ST_OK;
+    if (r->map_st != ST_OK) {
+        *r->err = r->map_err;
+        return r->map_st;
+    }
     const char *shown = study_get(study_find(s, "areas", NULL), "map");
-    status st =
-        geojson_load(s->map_file, shown, s->areas_area, &r->geo, r->err);
-    if (st != ST_OK)
-        return st;
     size_t unknown = 0;
     for (size_t f = 0; f < r->geo.nfeatures; f++) {
         size_t lo = 0, hi = r->in.nareas;
@@ -929,9 +931,20 @@ static status stage_done(run_ctx *r, int stage, double *since)
 
 static status hash_inputs(run_ctx *r, error_buf *err);
 
+/* Reads the [areas] map early, as a job; load_map reports the result
+ * where a run in turn would have read it. */
+static status read_map(run_ctx *r, error_buf *err)
+{
+    const study *s = r->s;
+    if (s->map_file == NULL)
+        return ST_OK;
+    const char *shown = study_get(study_find(s, "areas", NULL), "map");
+    return geojson_load(s->map_file, shown, s->areas_area, &r->geo, err);
+}
+
 /* The jobs that run side by side after the scales: one ecometric model
- * per scale, the exchanges' indices, and the inputs' hashes for the
- * manifest. */
+ * per scale, the exchanges' indices, the inputs' hashes for the manifest
+ * and the map. */
 typedef struct {
     status st;
     double seconds;
@@ -946,19 +959,22 @@ static void run_job(run_ctx *r, size_t k, int has_x, status xst, job *j)
         j->st = r->in.survey != NULL ? fit_ecometric(r, k, j->err) : ST_OK;
     else if (k == ns)
         j->st = has_x && xst == ST_OK ? reciprocity(r, j->err) : ST_OK;
-    else
+    else if (k == ns + 1)
         j->st = hash_inputs(r, j->err);
+    else
+        j->st = read_map(r, j->err);
     j->seconds = omp_get_wtime() - start;
 }
 
 /* The files are read first, each with every thread, then the scales are
- * computed. The ecometric models (one per scale), the exchanges' indices
- * and the inputs' hashes share nothing, so they run side by side, each
- * job on one thread (nested regions run on the thread that meets them):
- * a few big jobs scale better on two cores than each job's own loops.
- * Results and messages are as if everything ran in turn (load, scales,
- * ecometric, exchanges): the first error in that order is the one
- * reported, and warnings keep that order. The ecometric stage's seconds
+ * computed. The ecometric models (one per scale), the exchanges' indices,
+ * the inputs' hashes and the map share nothing, so they run side by side,
+ * each job on one thread (nested regions run on the thread that meets
+ * them): a few big jobs scale better on two cores than each job's own
+ * loops. Results and messages are as if everything ran in turn (load,
+ * scales, ecometric, exchanges, and the map where the report reads it):
+ * the first error in that order is the one reported, and warnings keep
+ * that order. The ecometric stage's seconds
  * are the jobs' wall time; the exchanges' are the file's and its own
  * job's, so at more than one thread they overlap. */
 static status first_stages(run_ctx *r, double *t)
@@ -967,7 +983,7 @@ static status first_stages(run_ctx *r, double *t)
     if (st != ST_OK || (st = stage_done(r, T_LOAD, t)) != ST_OK)
         return st;
     warn_small_areas(r);
-    size_t ns = r->s->nscales, njobs = ns + 2;
+    size_t ns = r->s->nscales, njobs = ns + 3;
     job *jobs = calloc(njobs, sizeof *jobs);
     error_buf *xerr = calloc(1, sizeof *xerr);
     for (size_t k = 0; jobs != NULL && k < njobs; k++)
@@ -1007,7 +1023,9 @@ static status first_stages(run_ctx *r, double *t)
         *r->err = *xerr;
         st = xst;
     }
-    for (size_t k = ns; st == ST_OK && k < njobs; k++)
+    r->map_st = jobs[ns + 2].st;
+    r->map_err = *jobs[ns + 2].err;
+    for (size_t k = ns; st == ST_OK && k < ns + 2; k++)
         if (jobs[k].st != ST_OK) {
             *r->err = *jobs[k].err;
             st = jobs[k].st;
