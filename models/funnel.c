@@ -583,23 +583,28 @@ static uint32_t float_key(double x)
     return (u >> 31) ? ~u : u | 0x80000000U;
 }
 
+/* What a thread needs to draw and rank one draw. */
 typedef struct {
     uint64_t *item, *item2; /* sort items: key << 32 | index */
-    int32_t *rank;          /* rank of each used area in the current draw */
-    int32_t *lo;            /* m × kl: max-heaps of the smallest ranks */
+    double *values;         /* m drawn values */
+    gsl_rng *g;             /* the thread's generator, reseeded each draw */
+} rank_ws;
+
+/* Every area's smallest and largest ranks so far, and the ranks of the
+ * draws not yet folded in. */
+typedef struct {
+    int32_t *lo;     /* m × kl: max-heaps of the smallest ranks */
     int32_t *hi;     /* m × kh: max-heaps of the negated largest ranks */
     int32_t *lo_top; /* m: each lo heap's root, packed for a quick test */
     int32_t *hi_top;
-    int32_t *batch; /* RANK_BATCH × m: ranks of draws not yet folded in */
-    size_t nbatch;  /* draws in the batch */
-    size_t count;   /* draws folded into the heaps */
-    double *values; /* m drawn values */
-    gsl_rng *g;     /* the thread's generator, reseeded for each draw */
-} rank_ws;
+    int32_t *batch; /* RANK_BATCH × m */
+} rank_heaps;
 
-/* Draws ranked before their ranks are folded into the heaps, area by
- * area, so that each area's heaps are visited once per batch. */
-enum { RANK_BATCH = 32 };
+/* Draws are made and ranked a batch at a time, side by side, then
+ * folded into the heaps, areas side by side: each area's heaps meet the
+ * draws in order, whatever the threads, and there is one set of heaps
+ * however many threads. */
+enum { RANK_BATCH = 64 };
 
 /* Stable LSD radix sort of the m items by their top 32 bits, 11 bits a
  * pass; a pass whose digit is the same for every item is skipped. */
@@ -706,9 +711,9 @@ static int by_int32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorts the n ranks pooled from the threads' heaps: by insertion while
- * the pool is small (a heap or two of about 26, one per area, so the
- * cost counts), else with qsort. */
+/* Sorts a copy of an area's heap, n ranks: by insertion while small
+ * (26 at 1000 draws; this runs twice per area, so its cost counts),
+ * else with qsort. */
 static void sort_pool(int32_t *pool, size_t n)
 {
     if (n > 128) {
@@ -740,82 +745,83 @@ static double rank_quantile(const int32_t *from_first, size_t first, size_t B,
 
 static void rank_ws_free(rank_ws *ws)
 {
-    if (ws == NULL)
-        return;
     free(ws->item);
     free(ws->item2);
-    free(ws->rank);
-    free(ws->lo);
-    free(ws->hi);
-    free(ws->lo_top);
-    free(ws->hi_top);
-    free(ws->batch);
-    gsl_rng_free(ws->g);
     free(ws->values);
+    gsl_rng_free(ws->g);
 }
 
-static int rank_ws_alloc(rank_ws *ws, size_t m, size_t kl, size_t kh)
+static int rank_ws_alloc(rank_ws *ws, size_t m)
 {
-    memset(ws, 0, sizeof *ws);
     ws->item = malloc(m * sizeof *ws->item);
     ws->item2 = malloc(m * sizeof *ws->item2);
-    ws->rank = malloc(m * sizeof *ws->rank);
-    ws->lo = malloc(m * kl * sizeof *ws->lo);
-    ws->hi = malloc(m * kh * sizeof *ws->hi);
-    ws->lo_top = malloc(m * sizeof *ws->lo_top);
-    ws->hi_top = malloc(m * sizeof *ws->hi_top);
-    ws->batch = malloc(RANK_BATCH * m * sizeof *ws->batch);
     ws->values = malloc(m * sizeof *ws->values);
-    return ws->item && ws->item2 && ws->rank && ws->lo && ws->hi &&
-                   ws->lo_top && ws->hi_top && ws->batch && ws->values
-               ? 0
-               : -1;
+    ws->g = gsl_rng_alloc(gsl_rng_mt19937);
+    return ws->item && ws->item2 && ws->values && ws->g ? 0 : -1;
 }
 
-/* Folds the batch's ranks into the heaps, a block of areas at a time:
- * the block's heaps stay in cache through the batch, and the batch is
- * read in runs. Each area still meets its draws in order. */
-static void fold(rank_ws *w, size_t m, size_t kl, size_t kh)
+static void rank_heaps_free(rank_heaps *h)
 {
-    enum { BLOCK = 512 };
-    for (size_t from = 0; from < m; from += BLOCK) {
-        size_t to = m - from < BLOCK ? m : from + BLOCK;
-        for (size_t d = 0; d < w->nbatch; d++) {
-            const int32_t *r = w->batch + d * m;
-            size_t have = w->count + d;
-            for (size_t i = from; i < to; i++) {
-                keep(w->lo + i * kl, &w->lo_top[i], kl, have, r[i]);
-                keep(w->hi + i * kh, &w->hi_top[i], kh, have, -r[i]);
-            }
+    free(h->lo);
+    free(h->hi);
+    free(h->lo_top);
+    free(h->hi_top);
+    free(h->batch);
+}
+
+static int rank_heaps_alloc(rank_heaps *h, size_t m, size_t kl, size_t kh)
+{
+    h->lo = malloc(m * kl * sizeof *h->lo);
+    h->hi = malloc(m * kh * sizeof *h->hi);
+    h->lo_top = malloc(m * sizeof *h->lo_top);
+    h->hi_top = malloc(m * sizeof *h->hi_top);
+    h->batch = malloc(RANK_BATCH * m * sizeof *h->batch);
+    return h->lo && h->hi && h->lo_top && h->hi_top && h->batch ? 0 : -1;
+}
+
+/* Folds the batch's nb draws, the first of them draw number `count`,
+ * into the heaps of areas from..to−1: the block's heaps stay in cache
+ * through the batch, and the batch is read in runs. */
+static void fold(rank_heaps *h, size_t m, size_t kl, size_t kh, size_t nb,
+                 size_t count, size_t from, size_t to)
+{
+    for (size_t d = 0; d < nb; d++) {
+        const int32_t *r = h->batch + d * m;
+        for (size_t i = from; i < to; i++) {
+            keep(h->lo + i * kl, &h->lo_top[i], kl, count + d, r[i]);
+            keep(h->hi + i * kh, &h->hi_top[i], kh, count + d, -r[i]);
         }
     }
-    w->count += w->nbatch;
-    w->nbatch = 0;
 }
 
-/* Folds the draws into the threads' heaps (workspaces allocated by the
- * caller, one per thread). */
+/* Folds the draws into the heaps (workspaces allocated by the caller,
+ * one per thread). */
 static void rank_draws(size_t m, const double *mu, const double *sd,
                        size_t draws, uint64_t seed, size_t kl, size_t kh,
-                       rank_ws *ws, int nthreads)
+                       rank_ws *ws, rank_heaps *h, int nthreads)
 {
+    enum { BLOCK = 512 };
+    size_t nblocks = (m + BLOCK - 1) / BLOCK;
 #pragma omp parallel num_threads(nthreads) default(none)                       \
-    shared(m, mu, sd, draws, seed, kl, kh, ws)
+    shared(m, mu, sd, draws, seed, kl, kh, ws, h, nblocks)
     {
         rank_ws *w = &ws[omp_get_thread_num()];
-        gsl_rng *g = w->g;
-#pragma omp for schedule(dynamic, 4)
-        for (size_t b = 0; b < draws; b++) {
-            if (g == NULL || w->values == NULL)
-                continue; /* not reached: the caller allocated them */
-            gsl_rng_set(g, rng_stream_seed(seed, RNG_TAG(RNG_TAG_RANKS, b)));
-            for (size_t i = 0; i < m; i++)
-                w->values[i] = mu[i] + sd[i] * gsl_ran_gaussian_ziggurat(g, 1);
-            rank_values(w, w->values, m, w->batch + w->nbatch * m);
-            if (++w->nbatch == RANK_BATCH)
-                fold(w, m, kl, kh);
+        for (size_t first = 0; first < draws; first += RANK_BATCH) {
+            size_t nb = draws - first < RANK_BATCH ? draws - first : RANK_BATCH;
+#pragma omp for schedule(dynamic, 1)
+            for (size_t d = 0; d < nb; d++) {
+                gsl_rng_set(w->g, rng_stream_seed(seed, RNG_TAG(RNG_TAG_RANKS,
+                                                                first + d)));
+                for (size_t i = 0; i < m; i++)
+                    w->values[i] =
+                        mu[i] + sd[i] * gsl_ran_gaussian_ziggurat(w->g, 1);
+                rank_values(w, w->values, m, h->batch + d * m);
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (size_t b = 0; b < nblocks; b++)
+                fold(h, m, kl, kh, nb, first, b * BLOCK,
+                     m - b * BLOCK < BLOCK ? m : (b + 1) * BLOCK);
         }
-        fold(w, m, kl, kh);
     }
 }
 
@@ -842,13 +848,13 @@ int funnel_ranks(size_t n, const double *score, const double *se, size_t draws,
     size_t kh = draws ? draws - first_hi + 1 : 1;
     size_t *where = calloc(n, sizeof *where);
     double *mu = calloc(n, sizeof *mu), *sd = calloc(n, sizeof *sd);
+    int32_t *point = malloc(m * sizeof *point);
     rank_ws *ws = calloc((size_t)nthreads, sizeof *ws);
-    rank_ws point = {0};
-    int32_t *pool =
-        malloc((size_t)nthreads * (kl > kh ? kl : kh) * sizeof *pool);
+    rank_heaps h = {0};
+    int32_t *pool = malloc((kl > kh ? kl : kh) * sizeof *pool);
     int rc = -1;
-    if (!where || !mu || !sd || !ws || !pool ||
-        rank_ws_alloc(&point, m, 1, 1) != 0)
+    if (!where || !mu || !sd || !point || !ws || !pool ||
+        rank_ws_alloc(&ws[0], m) != 0)
         goto done;
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
@@ -857,37 +863,27 @@ int funnel_ranks(size_t n, const double *score, const double *se, size_t draws,
             mu[k] = score[i];
             sd[k++] = se[i];
         }
-    rank_values(&point, mu, m, point.rank);
+    rank_values(&ws[0], mu, m, point);
     for (size_t j = 0; j < m; j++)
-        rank[where[j]] = point.rank[j];
+        rank[where[j]] = point[j];
     if (draws == 0) {
         rc = 0;
         goto done;
     }
-    for (int t = 0; t < nthreads; t++)
-        if (rank_ws_alloc(&ws[t], m, kl, kh) != 0 ||
-            (ws[t].g = gsl_rng_alloc(gsl_rng_mt19937)) == NULL)
+    for (int t = 1; t < nthreads; t++)
+        if (rank_ws_alloc(&ws[t], m) != 0)
             goto done;
-    rank_draws(m, mu, sd, draws, seed, kl, kh, ws, nthreads);
+    if (rank_heaps_alloc(&h, m, kl, kh) != 0)
+        goto done;
+    rank_draws(m, mu, sd, draws, seed, kl, kh, ws, &h, nthreads);
     for (size_t j = 0; j < m; j++) {
-        size_t got = 0;
-        for (int t = 0; t < nthreads; t++) {
-            size_t have = ws[t].count < kl ? ws[t].count : kl;
-            memcpy(pool + got, ws[t].lo + j * kl, have * sizeof *pool);
-            got += have;
-        }
-        sort_pool(pool, got);
+        memcpy(pool, h.lo + j * kl, kl * sizeof *pool);
+        sort_pool(pool, kl);
         rank_low[where[j]] = rank_quantile(pool, 1, draws, 0.025);
-        got = 0;
-        for (int t = 0; t < nthreads; t++) {
-            size_t have = ws[t].count < kh ? ws[t].count : kh;
-            for (size_t q = 0; q < have; q++)
-                pool[got++] = -ws[t].hi[j * kh + q];
-        }
-        sort_pool(pool, got);
-        /* pool holds order statistics got − kh + ... : the kh largest */
-        rank_high[where[j]] =
-            rank_quantile(pool + (got - kh), first_hi, draws, 0.975);
+        for (size_t q = 0; q < kh; q++)
+            pool[q] = -h.hi[j * kh + q];
+        sort_pool(pool, kh);
+        rank_high[where[j]] = rank_quantile(pool, first_hi, draws, 0.975);
     }
     rc = 0;
 done:
@@ -895,9 +891,10 @@ done:
         err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     for (int t = 0; ws != NULL && t < nthreads; t++)
         rank_ws_free(&ws[t]);
-    rank_ws_free(&point);
+    rank_heaps_free(&h);
     free(ws);
     free(pool);
+    free(point);
     free(where);
     free(mu);
     free(sd);
