@@ -27,6 +27,7 @@
 #include "narrative.h"
 #include "outdir.h"
 #include "service.h"
+#include "tablewrite.h"
 
 static const struct option options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
@@ -377,15 +378,6 @@ static status stage_evaluate(run_ctx *r)
     return ST_OK;
 }
 
-/* A table to write as CSV: its rows, written by `rows` in pieces. */
-typedef struct {
-    const char *rel; /* NULL: no table */
-    size_t nrows;
-    status (*rows)(const void *ctx, FILE *f, size_t from, size_t to, int header,
-                   const char *where, error_buf *err);
-    const void *ctx;
-} table_source;
-
 static status restab_rows(const void *ctx, FILE *f, size_t from, size_t to,
                           int header, const char *where, error_buf *err)
 {
@@ -398,186 +390,87 @@ static status members_rows(const void *ctx, FILE *f, size_t from, size_t to,
     return service_members_csv(ctx, f, from, to, header, where, err);
 }
 
-/* One piece of a table to format: rows [from, to) of source `table`, the
- * header with the first piece. */
+/* The tables `run` writes, in order, with what they are made from: kept
+ * until the writer is done with them. */
 typedef struct {
-    size_t table, from, to;
-    char *buf;
-    size_t len;
-    status st;
-    error_buf err;
-} table_piece;
+    measure_tables m;
+    ecometric_tables e;
+    restab *recip;
+    service_members members;
+    output_table t[14];
+    size_t n;
+} run_tables;
 
-/* Rows per piece: big enough that a piece's overhead is nothing, small
- * enough that a table of a million rows spreads over the threads. */
-enum { PIECE_ROWS = 65536 };
-
-/* Cuts the tables into pieces; NULL when out of memory. */
-static table_piece *cut_tables(const table_source *t, size_t n, size_t *npieces)
+static void run_tables_free(run_tables *rt)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (t[i].rel != NULL)
-            count += t[i].nrows / PIECE_ROWS + 1;
-    table_piece *p = calloc(count ? count : 1, sizeof *p);
-    if (p == NULL)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (t[i].rel == NULL)
-            continue;
-        size_t rows = t[i].nrows;
-        for (size_t from = 0; from == 0 || from < rows; from += PIECE_ROWS)
-            p[k++] = (table_piece){
-                i,    from, from + PIECE_ROWS < rows ? from + PIECE_ROWS : rows,
-                NULL, 0,    ST_OK,
-                {0}};
-    }
-    *npieces = k;
-    return p;
+    measure_tables_free(&rt->m);
+    ecometric_tables_free(&rt->e);
+    restab_free(rt->recip);
+    service_members_free(&rt->members);
 }
 
-/* Writes the tables: formatted in memory in pieces side by side (number
- * formatting dominates), then written in order. */
-static status write_sources(run_ctx *r, const table_source *t, size_t n)
+/* Adds a result table; a NULL one is skipped. */
+static void add_table(run_tables *rt, const char *rel, const restab *t)
 {
-    size_t np = 0;
-    table_piece *p = cut_tables(t, n, &np);
-    if (p == NULL)
-        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-#pragma omp parallel for schedule(dynamic, 1) default(none) shared(t, np, p)
-    for (size_t k = 0; k < np; k++) {
-        const table_source *src = &t[p[k].table];
-        FILE *m = open_memstream(&p[k].buf, &p[k].len);
-        p[k].st = m ? src->rows(src->ctx, m, p[k].from, p[k].to, p[k].from == 0,
-                                src->rel, &p[k].err)
-                    : ST_ENOMEM;
-        if (m != NULL && fclose(m) != 0 && p[k].st == ST_OK)
-            p[k].st = ST_ENOMEM;
-    }
-    status first = ST_OK;
-    for (size_t k = 0; first == ST_OK && k < np; k++)
-        if (p[k].st != ST_OK) {
-            first = p[k].st;
-            if (p[k].err.n > 0)
-                *r->err = p[k].err;
-        }
-    for (size_t k = 0; first == ST_OK && k < np;) {
-        const char *name = t[p[k].table].rel;
-        FILE *f = outdir_open(r->od, name, r->err);
-        if (f == NULL) {
-            first = r->err->st;
-            break;
-        }
-        size_t wrote = 0, want = 0;
-        size_t which = p[k].table;
-        for (; k < np && p[k].table == which; k++) {
-            wrote += fwrite(p[k].buf, 1, p[k].len, f);
-            want += p[k].len;
-        }
-        first = outdir_close(r->od, f, name, r->err);
-        if (first == ST_OK && wrote != want)
-            first = err_set(r->err, ST_EIO, name, 0, 0, "cannot write");
-    }
-    for (size_t k = 0; k < np; k++)
-        free(p[k].buf);
-    free(p);
-    if (first == ST_ENOMEM && r->err->n == 0)
-        err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    return first;
+    rt->t[rt->n++] =
+        (output_table){t ? rel : NULL, t ? restab_nrows(t) : 0, restab_rows, t};
 }
 
-/* Writes result tables (NULL ones skipped) through write_sources. */
-static status write_tables(run_ctx *r, const char *const *rel,
-                           const restab *const *t, size_t n)
-{
-    table_source *src = calloc(n ? n : 1, sizeof *src);
-    if (src == NULL)
-        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        if (t[i] != NULL)
-            src[i] =
-                (table_source){rel[i], restab_nrows(t[i]), restab_rows, t[i]};
-    status st = write_sources(r, src, n);
-    free(src);
-    return st;
-}
-
-static status write_scale_tables(run_ctx *r)
+static status scale_tables(run_ctx *r, run_tables *rt)
 {
     if (r->s->nscales == 0)
         return ST_OK;
-    measure_tables m;
-    if (measure_tables_create(&m) != 0)
+    if (measure_tables_create(&rt->m) != 0 ||
+        ecometric_tables_create(&rt->e) != 0)
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    status st = ST_OK;
-    for (size_t i = 0; i < r->s->nscales && st == ST_OK; i++) {
+    for (size_t i = 0; i < r->s->nscales; i++) {
         const study_scale *sc = &r->s->scales[i];
-        if (measure_tables_add(&m, sc->name, r->results[i],
+        if (measure_tables_add(&rt->m, sc->name, r->results[i],
                                (const char *const *)sc->items, sc->reversed,
                                r->in.area_ids, r->in.nareas) != 0)
-            st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    ecometric_tables e;
-    if (ecometric_tables_create(&e) != 0) {
-        measure_tables_free(&m);
-        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    for (size_t i = 0; i < r->s->nscales && st == ST_OK; i++) {
+    for (size_t i = 0; i < r->s->nscales; i++) {
         const study_scale *sc = &r->s->scales[i];
         if (ecometric_tables_add(
-                &e, sc->name, r->ecometric[i], r->results[i],
+                &rt->e, sc->name, r->ecometric[i], r->results[i],
                 r->results[i]->score, r->w.group, r->w.n, r->in.area_ids,
                 (const char *const *)sc->items, sc->nitems,
                 (const char *const *)sc->adjust, sc->nadjust,
                 r->cmp.rank_low ? r->cmp.rank_low[i] : NULL,
                 r->cmp.rank_high ? r->cmp.rank_high[i] : NULL) != 0)
-            st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    static const char *const rel[] = {"tables/scales.csv", "tables/items.csv",
-                                      "tables/area_scores.csv",
-                                      "tables/variance_components.csv"};
-    const restab *const t[] = {m.scales, m.items, e.areas, e.components};
-    if (st == ST_OK)
-        st = write_tables(r, rel, t, 4);
-    measure_tables_free(&m);
-    ecometric_tables_free(&e);
-    return st;
+    add_table(rt, "tables/scales.csv", rt->m.scales);
+    add_table(rt, "tables/items.csv", rt->m.items);
+    add_table(rt, "tables/area_scores.csv", rt->e.areas);
+    add_table(rt, "tables/variance_components.csv", rt->e.components);
+    return ST_OK;
 }
 
-static status write_exchange_tables(run_ctx *r)
+static status exchange_tables(run_ctx *r, run_tables *rt)
 {
     if (r->recip == NULL)
         return ST_OK;
-    restab *recip;
-    service_members members;
-    if (service_tables(r->x, r->recip, &recip, NULL) != 0)
+    if (service_tables(r->x, r->recip, &rt->recip, NULL) != 0 ||
+        service_members_order(r->x, r->recip, &rt->members) != 0)
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    if (service_members_order(r->x, r->recip, &members) != 0) {
-        restab_free(recip);
-        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    const table_source t[] = {
-        {"tables/reciprocity.csv", restab_nrows(recip), restab_rows, recip},
-        {"tables/members.csv", r->recip->nmembers, members_rows, &members}};
-    status st = write_sources(r, t, 2);
-    restab_free(recip);
-    service_members_free(&members);
-    return st;
+    add_table(rt, "tables/reciprocity.csv", rt->recip);
+    rt->t[rt->n++] = (output_table){"tables/members.csv", r->recip->nmembers,
+                                    members_rows, &rt->members};
+    return ST_OK;
 }
 
-static status write_area_tables(run_ctx *r)
+static void area_tables(run_ctx *r, run_tables *rt)
 {
-    static const char *const rel[] = {
-        "tables/indices.csv",      "tables/loadings.csv",
-        "tables/coefficients.csv", "tables/model_fit.csv",
-        "tables/groups.csv",       "tables/funnel.csv",
-        "tables/spatial.csv",      "tables/mediation.csv"};
-    const restab *const t[] = {r->area.indices,      r->area.loadings,
-                               r->area.coefficients, r->area.fit,
-                               r->area.groups,       r->cmp.funnel,
-                               r->cmp.spatial,       r->area.mediation};
-    return write_tables(r, rel, t, 8);
+    add_table(rt, "tables/indices.csv", r->area.indices);
+    add_table(rt, "tables/loadings.csv", r->area.loadings);
+    add_table(rt, "tables/coefficients.csv", r->area.coefficients);
+    add_table(rt, "tables/model_fit.csv", r->area.fit);
+    add_table(rt, "tables/groups.csv", r->area.groups);
+    add_table(rt, "tables/funnel.csv", r->cmp.funnel);
+    add_table(rt, "tables/spatial.csv", r->cmp.spatial);
+    add_table(rt, "tables/mediation.csv", r->area.mediation);
 }
 
 /* The [areas] map, when the study gives one; features whose id is not an
@@ -675,6 +568,34 @@ static status write_report(run_ctx *r, double *since)
     *since += r->seconds[T_FIGURES];
     free(code);
     free(message);
+    return st;
+}
+
+/* The tables, the map, the figures and the reports. The tables are
+ * written beside the rest (tablewrite.h); as in turn, their failure is
+ * the one reported when both fail. */
+static status write_outputs(run_ctx *r, double *since)
+{
+    run_tables rt;
+    memset(&rt, 0, sizeof rt);
+    table_writer *tw = NULL;
+    status st = scale_tables(r, &rt);
+    if (st == ST_OK && (st = exchange_tables(r, &rt)) == ST_OK) {
+        area_tables(r, &rt);
+        tw = tables_start(r->od, rt.t, rt.n, r->threads, r->err);
+        st = tw != NULL ? ST_OK : r->err->st;
+    }
+    if (st == ST_OK && (st = load_map(r)) == ST_OK)
+        st = write_report(r, since);
+    if (tw != NULL) {
+        error_buf *terr = calloc(1, sizeof *terr);
+        status tst = tables_finish(tw, terr != NULL ? terr : r->err);
+        if (tst != ST_OK && terr != NULL)
+            *r->err = *terr;
+        st = tst != ST_OK ? tst : st;
+        free(terr);
+    }
+    run_tables_free(&rt);
     return st;
 }
 
@@ -1096,10 +1017,7 @@ static status run_pipeline(run_ctx *r)
     r->od = outdir_begin(r->c.out, r->err);
     if (r->od == NULL)
         return r->err->st;
-    if ((st = write_scale_tables(r)) != ST_OK ||
-        (st = write_exchange_tables(r)) != ST_OK ||
-        (st = write_area_tables(r)) != ST_OK || (st = load_map(r)) != ST_OK ||
-        (st = write_report(r, &t)) != ST_OK ||
+    if ((st = write_outputs(r, &t)) != ST_OK ||
         (st = write_summary(r)) != ST_OK || (st = write_manifest(r)) != ST_OK ||
         (st = stage_done(r, T_REPORT, &t)) != ST_OK)
         return st;

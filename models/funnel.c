@@ -810,8 +810,8 @@ static void rank_draws(size_t m, const double *mu, const double *sd,
             size_t nb = draws - first < RANK_BATCH ? draws - first : RANK_BATCH;
 #pragma omp for schedule(dynamic, 1)
             for (size_t d = 0; d < nb; d++) {
-                gsl_rng_set(w->g, rng_stream_seed(seed, RNG_TAG(RNG_TAG_RANKS,
-                                                                first + d)));
+                gsl_rng_set(w->g, rng_stream_seed(
+                                      seed, RNG_TAG(RNG_TAG_RANKS, first + d)));
                 for (size_t i = 0; i < m; i++)
                     w->values[i] =
                         mu[i] + sd[i] * gsl_ran_gaussian_ziggurat(w->g, 1);
