@@ -37,8 +37,8 @@ TOOL_BIN   := $(BUILD)/tests/csvcmp
 FIGCHECK   := $(BUILD)/tests/figcheck # beside csvcmp, where checks find it
 FAILMALLOC := $(BUILD)/tests/failmalloc.so # for golden/alloc_failure, the same
 
-.PHONY: all check golden demo figures bench asan tsan valgrind fuzz fuzz-smoke \
-        fuzz-build lint format deps deps-asan clean
+.PHONY: all check golden demo figures bench bench-scaling asan tsan valgrind \
+        fuzz fuzz-smoke fuzz-build lint format deps deps-asan clean
 
 all: $(BIN)
 
@@ -109,6 +109,11 @@ figures: demo $(BUILD)/tests/contact
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh "$(CURDIR)/$(BIN)"
+
+# The national run at more thread counts: make bench-scaling THREADS="1 16"
+bench-scaling: deps
+	@$(MAKE) --no-print-directory all
+	@bench/scaling.sh "$(CURDIR)/$(BIN)"
 
 # ASan + UBSan build with clang, running the whole test suite.
 asan: deps-asan
