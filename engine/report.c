@@ -180,13 +180,17 @@ void report_table(report *r, const char *caption, size_t ncols,
 }
 
 /* Writes Cairo's SVG into the page: without the XML declaration, and with
- * every id and reference to one prefixed "fN-". */
+ * every id and reference to one prefixed "fN-". Text is written in runs
+ * between the places that take a prefix (a figure has millions of
+ * quotes and few ids). */
 static void inline_svg(FILE *f, const char *svg, size_t n, size_t fig)
 {
     const char *p = memmem(svg, n, "<svg", 4), *end = svg + n;
     if (p == NULL)
         return;
     static const char *const refs[] = {"id=\"", "href=\"#", "url(#"};
+    static const size_t lens[] = {4, 7, 5};
+    const char *written = p;
     /* every reference ends in '"' or '#': find those, then look back */
     while (p < end) {
         const char *q = p;
@@ -195,18 +199,17 @@ static void inline_svg(FILE *f, const char *svg, size_t n, size_t fig)
         if (q == end)
             break;
         q++;
-        size_t k = 0, len = 0;
-        for (; k < 3; k++) {
-            len = strlen(refs[k]);
-            if ((size_t)(q - svg) >= len && memcmp(q - len, refs[k], len) == 0)
+        for (size_t k = 0; k < 3; k++)
+            if ((size_t)(q - svg) >= lens[k] &&
+                memcmp(q - lens[k], refs[k], lens[k]) == 0) {
+                fwrite(written, 1, (size_t)(q - written), f);
+                fprintf(f, "f%zu-", fig);
+                written = q;
                 break;
-        }
-        fwrite(p, 1, (size_t)(q - p), f);
-        if (k < 3)
-            fprintf(f, "f%zu-", fig);
+            }
         p = q;
     }
-    fwrite(p, 1, (size_t)(end - p), f);
+    fwrite(written, 1, (size_t)(end - written), f);
 }
 
 /* The SVG of a figure, in memory (*svg, *n: the caller frees *svg). */
