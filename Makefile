@@ -3,7 +3,7 @@
 
 # ---- settings --------------------------------------------------------------
 CC       ?= gcc
-PKGS     := gsl jansson cairo pangocairo libpng nettle inih
+PKGS     := gsl jansson cairo pangocairo libpng libxxhash nettle inih
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
             -Wundef -Wdouble-promotion -Wformat=2 -Wvla -Wcast-qual -Werror
@@ -14,8 +14,8 @@ BUILD    ?= build
 BIN      ?= ecometer
 DEPS_PKG := gcc make pkg-config libgsl-dev libcsv-dev libinih-dev \
             libjansson-dev libcairo2-dev libpango1.0-dev libpng-dev \
-            libcmocka-dev nettle-dev fonts-dejavu-core libxml2-utils \
-            poppler-utils chromium
+            libcmocka-dev libxxhash-dev nettle-dev fonts-dejavu-core \
+            libxml2-utils poppler-utils chromium
 ASAN_PKG := clang libomp-14-dev libclang-rt-14-dev
 # ----------------------------------------------------------------------------
 

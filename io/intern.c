@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 struct intern {
     char *arena;
@@ -23,21 +24,12 @@ struct intern {
     uint64_t seed;
 };
 
-/* FNV-1a mixed with a per-interner seed, finished with a 64-bit avalanche
- * so that the low bits used for the slot index depend on every byte. */
+/* XXH3 with a per-interner seed: every bit depends on every byte, and
+ * it reads ids of a dozen bytes a word at a time (a byte-at-a-time FNV-1a
+ * was a twentieth of reading the national exchanges). */
 static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
 {
-    uint64_t h = 1469598103934665603ULL ^ seed;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
+    return XXH3_64bits_withSeed(s, len, seed);
 }
 
 intern *intern_create(void)
