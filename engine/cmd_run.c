@@ -392,12 +392,13 @@ static status members_rows(const void *ctx, FILE *f, size_t from, size_t to,
 
 /* The tables `run` writes, in order, with what they are made from: kept
  * until the writer is done with them. */
+enum { RUN_TABLES = 4 + 2 + 8 }; /* scale, exchange and area tables */
 typedef struct {
     measure_tables m;
     ecometric_tables e;
     restab *recip;
     service_members members;
-    output_table t[14];
+    output_table t[RUN_TABLES];
     size_t n;
 } run_tables;
 

@@ -27,10 +27,23 @@ pass=0 fail=0 skip=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# LeakSanitizer's tracer (the helper that stops the threads at exit to
+# look for leaks) now and then crashes itself ("Tracer caught signal 11",
+# then "LeakSanitizer has encountered a fatal error"), about one run in
+# eight of some cases under make asan here, the same binary passing the
+# other seven. Such a run says nothing about the program, so it is run
+# again, at most twice more, with a note; a leak found is reported with
+# another message and fails as always.
 run_case() { # case-dir threads work-dir
-    rm -rf "$3"; cp -r "$1" "$3"
-    (cd "$3" && J=$2 OMP_NUM_THREADS=$2 bash -c "$(cat cmd)" \
-        >actual_stdout 2>actual_stderr; echo $? >actual_status)
+    local try
+    for try in 1 2 3; do
+        rm -rf "$3"; cp -r "$1" "$3"
+        (cd "$3" && J=$2 OMP_NUM_THREADS=$2 bash -c "$(cat cmd)" \
+            >actual_stdout 2>actual_stderr; echo $? >actual_status)
+        grep -q "LeakSanitizer has encountered a fatal error" "$3/actual_stderr" ||
+            return 0
+        echo "note golden/$(basename "$1") -j $2: LeakSanitizer's tracer failed (try $try)"
+    done
 }
 
 # Everything a run leaves, but run.json (timings and host differ).
