@@ -589,12 +589,12 @@ static status write_outputs(run_ctx *r, double *since)
     if (st == ST_OK && (st = load_map(r)) == ST_OK)
         st = write_report(r, since);
     if (tw != NULL) {
-        error_buf *terr = calloc(1, sizeof *terr);
-        status tst = tables_finish(tw, terr != NULL ? terr : r->err);
-        if (tst != ST_OK && terr != NULL)
-            *r->err = *terr;
-        st = tst != ST_OK ? tst : st;
-        free(terr);
+        error_buf terr;
+        status tst = tables_finish(tw, &terr);
+        if (tst != ST_OK) {
+            *r->err = terr;
+            st = tst;
+        }
     }
     run_tables_free(&rt);
     return st;

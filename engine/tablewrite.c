@@ -5,7 +5,6 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* One piece of a table to format: rows [from, to) of table `table`, the
  * header with the first piece. */
@@ -23,8 +22,8 @@ enum { PIECE_ROWS = 65536 };
 
 struct table_writer {
     outdir *od;
-    output_table *t;
-    FILE **files; /* per table; NULL where there is none */
+    const output_table *t; /* the caller's, kept until tables_finish */
+    FILE **files;          /* per table; NULL where there is none */
     size_t n;
     table_piece *p;
     size_t np;
@@ -128,7 +127,6 @@ static void writer_free(table_writer *w)
         free(w->p[k].buf);
     free(w->p);
     free(w->files);
-    free(w->t);
     free(w);
 }
 
@@ -136,18 +134,16 @@ table_writer *tables_start(outdir *od, const output_table *t, size_t n,
                            int threads, error_buf *err)
 {
     table_writer *w = calloc(1, sizeof *w);
-    if (w == NULL || (w->t = malloc((n ? n : 1) * sizeof *w->t)) == NULL ||
-        (w->files = calloc(n ? n : 1, sizeof *w->files)) == NULL ||
+    if (w == NULL || (w->files = calloc(n ? n : 1, sizeof *w->files)) == NULL ||
         (w->p = cut_tables(t, n, &w->np)) == NULL) {
         if (w != NULL) {
-            free(w->t);
             free(w->files);
             free(w);
         }
         err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
-    memcpy(w->t, t, n * sizeof *t);
+    w->t = t;
     w->od = od;
     w->n = n;
     for (size_t i = 0; i < n; i++)

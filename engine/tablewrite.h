@@ -31,8 +31,8 @@ typedef struct table_writer table_writer;
 /* Opens the n tables' files in order, so that the folder lists them in
  * that order, and starts writing them: on a thread of its own, with
  * threads − 1 threads formatting, when threads > 1; else at once, before
- * this returns. The tables' data must stay unchanged until
- * tables_finish. NULL with err set when a file cannot be opened or
+ * this returns. The array t and the tables' data must stay, unchanged,
+ * until tables_finish. NULL with err set when a file cannot be opened or
  * memory runs out. */
 table_writer *tables_start(outdir *od, const output_table *t, size_t n,
                            int threads, error_buf *err);
