@@ -20,7 +20,7 @@
 #include <sys/resource.h>
 
 #include "../base/error.h"
-#include "../engine/memtune.h"
+#include "../engine/startup.h"
 #include "../models/funnel.h"
 #include "../models/moran.h"
 #include "../models/rng.h"
@@ -64,7 +64,7 @@ static size_t rook(size_t k, size_t n, int32_t *out)
 
 int main(int argc, char **argv)
 {
-    memtune_reexec(argv); /* allocate as ecometer does */
+    startup_reexec(argv); /* allocate as ecometer does */
     if (argc != 5) {
         fprintf(stderr, "usage: compbench AREAS PERMS DRAWS REPEAT\n");
         return 2;

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "../base/error.h"
-#include "../engine/memtune.h"
+#include "../engine/startup.h"
 #include "../io/table.h"
 
 static int by_value(const void *a, const void *b)
@@ -24,7 +24,7 @@ static int by_value(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    memtune_reexec(argv); /* allocate as ecometer does */
+    startup_reexec(argv); /* allocate as ecometer does */
     if (argc < 5) {
         fprintf(stderr, "usage: csvread FILE REPEAT TEXTCOL TEXTCOL NUMCOL... "
                         "(NAME:text reads any column as text)\n");

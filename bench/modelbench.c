@@ -17,7 +17,7 @@
 #include <sys/resource.h>
 
 #include "../base/error.h"
-#include "../engine/memtune.h"
+#include "../engine/startup.h"
 #include "../io/table.h"
 #include "../models/ecometric.h"
 #include "../models/lmm.h"
@@ -64,7 +64,7 @@ static int32_t *area_index(const table *t, size_t col, size_t *nareas)
 
 int main(int argc, char **argv)
 {
-    memtune_reexec(argv); /* allocate as ecometer does */
+    startup_reexec(argv); /* allocate as ecometer does */
     if (argc != 5) {
         fprintf(stderr, "usage: modelbench SURVEY.csv ROWS GROUPS REPEAT\n");
         return 2;

@@ -11,7 +11,7 @@
 #include <sys/resource.h>
 
 #include "../base/error.h"
-#include "../engine/memtune.h"
+#include "../engine/startup.h"
 #include "../io/exchanges.h"
 #include "../models/reciprocity.h"
 
@@ -23,7 +23,7 @@ static int by_value(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    memtune_reexec(argv); /* allocate as ecometer does */
+    startup_reexec(argv); /* allocate as ecometer does */
     if (argc != 3) {
         fprintf(stderr, "usage: recipbench EXCHANGES.csv REPEAT\n");
         return 2;

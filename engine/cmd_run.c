@@ -572,29 +572,41 @@ static status write_report(run_ctx *r, double *since)
     return st;
 }
 
-/* The tables, the map, the figures and the reports. The tables are
- * written beside the rest (tablewrite.h); as in turn, their failure is
- * the one reported when both fail. */
+/* The tables, the map, the figures and the reports, on the team's
+ * master thread; as in turn, the tables' failure is the one reported
+ * when both fail. */
+static status write_files(run_ctx *r, const run_tables *rt, double *since)
+{
+    table_writer *tw = tables_start(r->od, rt->t, rt->n, r->err);
+    if (tw == NULL)
+        return r->err->st;
+    status st = load_map(r);
+    if (st == ST_OK)
+        st = write_report(r, since);
+    error_buf terr;
+    status tst = tables_finish(tw, &terr);
+    if (tst != ST_OK) {
+        *r->err = terr;
+        st = tst;
+    }
+    return st;
+}
+
+/* The outputs. One thread writes them in turn (the PDF is one thread's
+ * work); the tables' pieces and the figures' SVGs and PNGs are tasks,
+ * which the team's other threads take as they come (tablewrite.h,
+ * report_figure). */
 static status write_outputs(run_ctx *r, double *since)
 {
     run_tables rt;
     memset(&rt, 0, sizeof rt);
-    table_writer *tw = NULL;
     status st = scale_tables(r, &rt);
     if (st == ST_OK && (st = exchange_tables(r, &rt)) == ST_OK) {
         area_tables(r, &rt);
-        tw = tables_start(r->od, rt.t, rt.n, r->threads, r->err);
-        st = tw != NULL ? ST_OK : r->err->st;
-    }
-    if (st == ST_OK && (st = load_map(r)) == ST_OK)
-        st = write_report(r, since);
-    if (tw != NULL) {
-        error_buf terr;
-        status tst = tables_finish(tw, &terr);
-        if (tst != ST_OK) {
-            *r->err = terr;
-            st = tst;
-        }
+#pragma omp parallel num_threads(r->threads) default(none)                     \
+    shared(r, rt, since, st)
+#pragma omp masked
+        st = write_files(r, &rt, since);
     }
     run_tables_free(&rt);
     return st;

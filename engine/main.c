@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "memtune.h"
+#include "startup.h"
 
 typedef struct {
     const char *name;
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; we check every return code instead. */
     gsl_set_error_handler_off();
-    memtune_reexec(argv);
+    startup_reexec(argv);
     if (argc < 2) {
         print_usage(stderr);
         return 2;

@@ -252,30 +252,27 @@ status report_figure(report *r, const char *name, const char *title,
         return failed;
     }
     /* The SVG, the PNG and the PDF page are drawn side by side: separate
-     * Cairo surfaces, each the same drawn alone. Pango's font maps are
-     * per thread and not safe to share, and the PDF's text layout belongs
-     * to the thread that made the document, this one (the team's thread
-     * 0): so thread 0 draws the PDF page, and the others the SVG and the
-     * PNG, each with its own font map. With two threads, thread 0 draws
-     * the PNG too: the PDF page and the PNG together take about as long
-     * as the SVG (measured on the national study's figures). */
+     * Cairo surfaces, each the same drawn alone. The SVG and the PNG are
+     * tasks, taken by the team's free threads inside a parallel region
+     * (run at once outside one), each thread with its own Pango font map;
+     * they go before lower-priority tasks such as the tables' pieces,
+     * since this thread waits for them. The PDF page is drawn here: the
+     * PDF's text layout belongs to the thread that made the document,
+     * this one. The taskgroup waits for the two (this thread runs them
+     * itself when no other has taken them). */
     status st[3] = {ST_OK, ST_OK, ST_OK};
-    document *pdf = r->pdf;
-    int threads = omp_get_max_threads() < 3 ? omp_get_max_threads() : 3;
-#pragma omp parallel num_threads(threads) default(none)                        \
-    shared(st, errs, draw, data, width, height, title, name, svg, n, png, pdf, \
-           caption)
+#pragma omp taskgroup
     {
-        int id = omp_get_thread_num(), team = omp_get_num_threads();
-        if (id == 0)
-            st[2] = document_figure(pdf, draw, data, width, height, caption,
-                                    name, &errs[2]);
-        if (id == (team > 1 ? 1 : 0))
-            st[0] = render_svg(draw, data, width, height, title, name, &svg, &n,
-                               &errs[0]);
-        if (id == (team > 2 ? 2 : 0))
-            st[1] = chart_render(draw, data, width, height, title, NULL, png,
-                                 name, &errs[1]);
+#pragma omp task priority(1) default(none) shared(st, errs, svg, n)            \
+    firstprivate(draw, data, width, height, title, name)
+        st[0] = render_svg(draw, data, width, height, title, name, &svg, &n,
+                           &errs[0]);
+#pragma omp task priority(1) default(none) shared(st, errs)                    \
+    firstprivate(draw, data, width, height, title, name, png)
+        st[1] = chart_render(draw, data, width, height, title, NULL, png, name,
+                             &errs[1]);
+        st[2] = document_figure(r->pdf, draw, data, width, height, caption,
+                                name, &errs[2]);
     }
     status result = ST_OK;
     for (int i = 2; i >= 0; i--) /* the first failure, in that order */

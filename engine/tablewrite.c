@@ -3,7 +3,6 @@
  */
 #include "tablewrite.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 
 /* One piece of a table to format: rows [from, to) of table `table`, the
@@ -27,11 +26,6 @@ struct table_writer {
     size_t n;
     table_piece *p;
     size_t np;
-    int threads; /* formatting threads */
-    pthread_t thread;
-    int on_thread; /* whether `thread` was started */
-    status st;
-    error_buf err;
 };
 
 /* Cuts the tables into pieces; NULL when out of memory. */
@@ -59,34 +53,28 @@ static table_piece *cut_tables(const output_table *t, size_t n, size_t *npieces)
     return p;
 }
 
-static void format_pieces(const output_table *t, table_piece *p, size_t np,
-                          int threads)
+static void format_piece(const output_table *src, table_piece *p)
 {
-#pragma omp parallel for num_threads(threads)                                  \
-    schedule(dynamic, 1) default(none) shared(t, p, np)
-    for (size_t k = 0; k < np; k++) {
-        const output_table *src = &t[p[k].table];
-        FILE *m = open_memstream(&p[k].buf, &p[k].len);
-        p[k].st = m ? src->rows(src->ctx, m, p[k].from, p[k].to, p[k].from == 0,
-                                src->rel, &p[k].err)
-                    : ST_ENOMEM;
-        if (m != NULL && fclose(m) != 0 && p[k].st == ST_OK)
-            p[k].st = ST_ENOMEM;
-        if (p[k].st == ST_ENOMEM && p[k].err.n == 0)
-            err_set(&p[k].err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    }
+    FILE *m = open_memstream(&p->buf, &p->len);
+    p->st = m ? src->rows(src->ctx, m, p->from, p->to, p->from == 0, src->rel,
+                          &p->err)
+              : ST_ENOMEM;
+    if (m != NULL && fclose(m) != 0 && p->st == ST_OK)
+        p->st = ST_ENOMEM;
+    if (p->st == ST_ENOMEM && p->err.n == 0)
+        err_set(&p->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* Formats the pieces, then writes and closes every file in order; the
- * first failure goes into w->st and w->err, and the files after it are
- * closed unwritten. */
-static void write_all(table_writer *w)
+/* Writes the formatted pieces and closes every file in order: the first
+ * failure (a piece's, else a file's) into st and err, and the files after
+ * it closed unwritten. */
+static status write_pieces(table_writer *w, error_buf *err)
 {
-    format_pieces(w->t, w->p, w->np, w->threads);
-    for (size_t k = 0; w->st == ST_OK && k < w->np; k++)
+    status st = ST_OK;
+    for (size_t k = 0; st == ST_OK && k < w->np; k++)
         if (w->p[k].st != ST_OK) {
-            w->st = w->p[k].st;
-            w->err = w->p[k].err;
+            st = w->p[k].st;
+            *err = w->p[k].err;
         }
     size_t k = 0;
     for (size_t i = 0; i < w->n; i++) {
@@ -94,28 +82,20 @@ static void write_all(table_writer *w)
             continue;
         size_t wrote = 0, want = 0;
         for (; k < w->np && w->p[k].table == i; k++) {
-            if (w->st == ST_OK)
+            if (st == ST_OK)
                 wrote += fwrite(w->p[k].buf, 1, w->p[k].len, w->files[i]);
             want += w->p[k].len;
-            free(w->p[k].buf);
-            w->p[k].buf = NULL;
         }
-        if (w->st != ST_OK) {
+        if (st != ST_OK) {
             fclose(w->files[i]);
         } else {
-            w->st = outdir_close(w->od, w->files[i], w->t[i].rel, &w->err);
-            if (w->st == ST_OK && wrote != want)
-                w->st =
-                    err_set(&w->err, ST_EIO, w->t[i].rel, 0, 0, "cannot write");
+            st = outdir_close(w->od, w->files[i], w->t[i].rel, err);
+            if (st == ST_OK && wrote != want)
+                st = err_set(err, ST_EIO, w->t[i].rel, 0, 0, "cannot write");
         }
         w->files[i] = NULL;
     }
-}
-
-static void *writer_thread(void *arg)
-{
-    write_all(arg);
-    return NULL;
+    return st;
 }
 
 static void writer_free(table_writer *w)
@@ -131,7 +111,7 @@ static void writer_free(table_writer *w)
 }
 
 table_writer *tables_start(outdir *od, const output_table *t, size_t n,
-                           int threads, error_buf *err)
+                           error_buf *err)
 {
     table_writer *w = calloc(1, sizeof *w);
     if (w == NULL || (w->files = calloc(n ? n : 1, sizeof *w->files)) == NULL ||
@@ -152,25 +132,26 @@ table_writer *tables_start(outdir *od, const output_table *t, size_t n,
             writer_free(w);
             return NULL;
         }
-    /* With one thread, or when no thread can be started, the tables are
-     * written here and now, as the pipeline would in turn. */
-    w->threads = threads > 1 ? threads - 1 : 1;
-    w->on_thread =
-        threads > 1 && pthread_create(&w->thread, NULL, writer_thread, w) == 0;
-    if (!w->on_thread) {
-        w->threads = threads > 0 ? threads : 1;
-        write_all(w);
+    table_piece *p = w->p;
+    for (size_t k = 0; k < w->np; k++) {
+        /* a task per piece: run now outside a parallel region, else by
+         * whichever thread of the team is free */
+#pragma omp task default(none) firstprivate(t, p, k)
+        format_piece(&t[p[k].table], &p[k]);
     }
     return w;
 }
 
 status tables_finish(table_writer *w, error_buf *err)
 {
-    if (w->on_thread)
-        pthread_join(w->thread, NULL);
-    status st = w->st;
-    if (st != ST_OK)
-        *err = w->err;
+#pragma omp taskwait
+    error_buf *mine = calloc(1, sizeof *mine);
+    status st = mine != NULL ? write_pieces(w, mine) : ST_ENOMEM;
+    if (mine == NULL)
+        err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    else if (st != ST_OK)
+        *err = *mine;
+    free(mine);
     writer_free(w);
     return st;
 }

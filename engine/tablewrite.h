@@ -1,10 +1,9 @@
 /*
  * tablewrite.h — `run`'s result tables written as CSV into the output
- * folder: formatted in memory in pieces side by side (number formatting
- * dominates), then written in order; with more than one thread, on a
- * thread of their own while the caller draws the figures and the
- * reports, whose PDF is written by one thread and would leave the other
- * cores idle.
+ * folder: formatted in memory in pieces (number formatting dominates),
+ * each piece an OpenMP task, so that inside a parallel region the team's
+ * free threads format them while one thread draws the figures and writes
+ * the reports' PDF; then written in order.
  */
 #ifndef ECOMETER_TABLEWRITE_H
 #define ECOMETER_TABLEWRITE_H
@@ -29,15 +28,16 @@ typedef struct {
 typedef struct table_writer table_writer;
 
 /* Opens the n tables' files in order, so that the folder lists them in
- * that order, and starts writing them: on a thread of its own, with
- * threads − 1 threads formatting, when threads > 1; else at once, before
- * this returns. The array t and the tables' data must stay, unchanged,
+ * that order, and makes a task per piece to format them: run at once
+ * outside a parallel region; inside one, by the team's threads as they
+ * come free. The array t and the tables' data must stay, unchanged,
  * until tables_finish. NULL with err set when a file cannot be opened or
  * memory runs out. */
 table_writer *tables_start(outdir *od, const output_table *t, size_t n,
-                           int threads, error_buf *err);
+                           error_buf *err);
 
-/* Waits for the tables, closes their files and frees w: ST_OK, or the
+/* Waits for the caller's tasks, the pieces among them (taskwait), writes
+ * the tables in order, closes their files and frees w: ST_OK, or the
  * first failure in the tables' order with err set. */
 status tables_finish(table_writer *w, error_buf *err);
 

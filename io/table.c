@@ -607,6 +607,7 @@ typedef struct {
     int last;     /* ends the file: its last row may lack a line end */
     table *t;     /* its rows, with lines counted from 1 */
     size_t lines; /* lines it spans */
+    int32_t *map; /* per string of t: its code in the whole table, or -1 */
     int ok;
 } piece;
 
@@ -664,24 +665,40 @@ static void parse_piece(piece *p, const table_request *req, const loader *head)
     p->ok = !ld.failed && !ld.bad_cells && !ld.oom && !ld.stop;
 }
 
+/* Looks up a parsed piece's strings in the whole table's, as they stand
+ * before the piece is appended: read only, so the pieces of a window do
+ * it side by side, and the appends, in turn, add only the strings new to
+ * the table. */
+static void find_strings(piece *p, const table *t)
+{
+    const intern *local = p->t->strings;
+    size_t ncodes = intern_count(local);
+    p->map = malloc((ncodes ? ncodes : 1) * sizeof *p->map);
+    if (p->map == NULL) {
+        p->ok = 0;
+        return;
+    }
+    for (size_t k = 0; k < ncodes; k++)
+        p->map[k] = intern_find(t->strings, intern_text(local, (int32_t)k),
+                                intern_len(local, (int32_t)k));
+}
+
 /* Appends a parsed piece to t; its lines start at line_base. Returns 1,
  * or 0 when out of memory. */
 static int append_piece(table *t, const piece *p, size_t line_base)
 {
     const table *src = p->t;
     size_t n = src->nrows, ncodes = intern_count(src->strings);
-    int32_t *map = malloc((ncodes ? ncodes : 1) * sizeof *map);
-    if (map == NULL || !reserve_rows(t, t->nrows + n)) {
-        free(map);
+    int32_t *map = p->map;
+    if (!reserve_rows(t, t->nrows + n))
         return 0;
-    }
     for (size_t k = 0; k < ncodes; k++) {
-        map[k] = intern_add(t->strings, intern_text(src->strings, (int32_t)k),
-                            intern_len(src->strings, (int32_t)k));
-        if (map[k] < 0) {
-            free(map);
+        if (map[k] < 0)
+            map[k] =
+                intern_add(t->strings, intern_text(src->strings, (int32_t)k),
+                           intern_len(src->strings, (int32_t)k));
+        if (map[k] < 0)
             return 0;
-        }
     }
     for (size_t r = 0; r < n; r++)
         t->line[t->nrows + r] = line_base + src->line[r] - 1;
@@ -697,7 +714,6 @@ static int append_piece(table *t, const piece *p, size_t line_base)
                 from->code[r] < 0 ? -1 : map[from->code[r]];
     }
     t->nrows += n;
-    free(map);
     return 1;
 }
 
@@ -716,8 +732,9 @@ static size_t cut_pieces(const char *buf, size_t have, int at_eof,
         if (end == 0 && !at_eof)
             break;
         end = end == 0 ? have : start + end;
-        pieces[n++] = (piece){buf + start, end - start, end == have && at_eof,
-                              NULL,        0,           0};
+        pieces[n++] = (piece){.data = buf + start,
+                              .len = end - start,
+                              .last = end == have && at_eof};
         start = end;
     }
     *used = start;
@@ -779,15 +796,20 @@ static table *load_parallel(const table_request *req, FILE *f, int threads)
             cap *= 2;
         }
 #pragma omp parallel for schedule(dynamic, 1) default(none)                    \
-    shared(pieces, n, req, head)
-        for (size_t k = 0; k < n; k++)
+    shared(pieces, n, req, head, t)
+        for (size_t k = 0; k < n; k++) {
             parse_piece(&pieces[k], req, &head);
+            if (pieces[k].ok)
+                find_strings(&pieces[k], t);
+        }
         for (size_t k = 0; k < n; k++) {
             ok = ok && pieces[k].ok && append_piece(t, &pieces[k], line);
             t->pieces++;
             line += pieces[k].lines;
             table_free(pieces[k].t);
+            free(pieces[k].map);
             pieces[k].t = NULL;
+            pieces[k].map = NULL;
         }
         if (first)
             skip = 0; /* the header is read again with more of the file */

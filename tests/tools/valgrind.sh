@@ -17,14 +17,16 @@ shift
 here=$(cd "$(dirname "$0")" && pwd)
 
 # ecometer re-executes itself at start-up to set glibc's allocator tunables
-# (engine/memtune.c) unless GLIBC_TUNABLES already names glibc.malloc.hugetlb;
-# that exec would leave valgrind, so name it here (memcheck replaces the
+# and OpenMP's task priorities (engine/startup.c) unless GLIBC_TUNABLES
+# already names glibc.malloc.hugetlb and OMP_MAX_TASK_PRIORITY is set; that
+# exec would leave valgrind, so set both here (memcheck replaces the
 # allocator anyway).
 case ${GLIBC_TUNABLES:-} in
 *glibc.malloc.hugetlb*) ;;
 '') export GLIBC_TUNABLES=glibc.malloc.hugetlb=0 ;;
 *) export GLIBC_TUNABLES=$GLIBC_TUNABLES:glibc.malloc.hugetlb=0 ;;
 esac
+export OMP_MAX_TASK_PRIORITY=${OMP_MAX_TASK_PRIORITY:-1}
 
 # VALGRIND_J1_ONLY=1: only the -j 1 half of each golden case runs under
 # valgrind (run_golden.sh sets J); the -j 2 half runs natively, and the
