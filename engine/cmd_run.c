@@ -900,6 +900,26 @@ static void run_job(run_ctx *r, size_t k, int has_x, status xst, job *j)
     j->seconds = omp_get_wtime() - start;
 }
 
+/* The jobs' order: the ecometric models biggest first (by items and
+ * covariates), so that no thread starts a big one last while the others
+ * wait, then the rest in turn. */
+static void order_jobs(const study *s, size_t *order, size_t njobs)
+{
+    for (size_t k = 0; k < njobs; k++)
+        order[k] = k;
+    for (size_t k = 1; k < s->nscales; k++) {
+        size_t pick = order[k], i = k;
+        size_t size = s->scales[pick].nitems + s->scales[pick].nadjust;
+        for (; i > 0; i--) {
+            const study_scale *prev = &s->scales[order[i - 1]];
+            if (prev->nitems + prev->nadjust >= size)
+                break;
+            order[i] = order[i - 1];
+        }
+        order[i] = pick;
+    }
+}
+
 /* The files are read first, each with every thread, then the scales are
  * computed. The ecometric models (one per scale), the exchanges' indices,
  * the inputs' hashes and the map share nothing, so they run side by side,
@@ -919,14 +939,16 @@ static status first_stages(run_ctx *r, double *t)
     warn_small_areas(r);
     size_t ns = r->s->nscales, njobs = ns + 3;
     job *jobs = calloc(njobs, sizeof *jobs);
+    size_t *order = calloc(njobs, sizeof *order);
     error_buf *xerr = calloc(1, sizeof *xerr);
     for (size_t k = 0; jobs != NULL && k < njobs; k++)
         if ((jobs[k].err = calloc(1, sizeof *jobs[k].err)) == NULL)
             st = ST_ENOMEM;
-    if (jobs == NULL || xerr == NULL || st != ST_OK) {
+    if (jobs == NULL || order == NULL || xerr == NULL || st != ST_OK) {
         for (size_t k = 0; jobs != NULL && k < njobs; k++)
             free(jobs[k].err);
         free(jobs);
+        free(order);
         free(xerr);
         return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -939,10 +961,11 @@ static status first_stages(run_ctx *r, double *t)
     if (st == ST_OK)
         st = stage_done(r, T_SCALES, t);
     if (st == ST_OK) {
+        order_jobs(r->s, order, njobs);
 #pragma omp parallel for schedule(dynamic, 1) default(none)                    \
-    shared(r, jobs, njobs, has_x, xst)
-        for (size_t k = 0; k < njobs; k++)
-            run_job(r, k, has_x, xst, &jobs[k]);
+    shared(r, jobs, order, njobs, has_x, xst)
+        for (size_t i = 0; i < njobs; i++)
+            run_job(r, order[i], has_x, xst, &jobs[order[i]]);
     }
     /* the first failure in the order of a sequential run */
     for (size_t k = 0; st == ST_OK && k < ns; k++)
@@ -975,6 +998,7 @@ static status first_stages(run_ctx *r, double *t)
     for (size_t k = 0; k < njobs; k++)
         free(jobs[k].err);
     free(jobs);
+    free(order);
     free(xerr);
     *t = omp_get_wtime();
     return st;

@@ -252,6 +252,22 @@ static int reserve_rows(table *t, size_t need)
     return 1;
 }
 
+/* Reserves room for the rows a file of file_bytes likely holds, judged
+ * from the rows in the first bytes_read bytes, so that the columns grow
+ * once instead of doubling: a column below the allocator's mmap
+ * threshold that doubles is copied into memory touched for the first
+ * time, which is slow on virtual machines (README, Speed). Room never
+ * used is never touched. Only a guess: too little means growing as
+ * before, and running out of memory here is left to the next row. */
+static void reserve_for_file(table *t, size_t file_bytes, size_t bytes_read)
+{
+    if (t->nrows == 0 || bytes_read == 0 || bytes_read >= file_bytes)
+        return;
+    double rows = (double)file_bytes / (double)bytes_read * (double)t->nrows;
+    if (rows < 1e9)
+        (void)reserve_rows(t, (size_t)(rows * 1.02) + 1024);
+}
+
 static int reserve_row(loader *ld)
 {
     return reserve_rows(ld->t, ld->t->nrows + 1);
@@ -532,11 +548,20 @@ static table *load_streaming(const table_request *req, error_buf *err)
         ld.oom = 1;
         goto done;
     }
+    struct stat st;
+    size_t file_bytes = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
+                            ? (size_t)st.st_size
+                            : 0;
     size_t total = 0;
+    int reserved = 0;
     while (!ld.stop) {
         size_t n = fread(buf, 1, READ_CHUNK, f);
         if (n == 0)
             break;
+        if (total > 0 && !reserved) { /* judged by the first chunk */
+            reserve_for_file(t, file_bytes, total);
+            reserved = 1;
+        }
         const char *data = buf;
         /* A UTF-8 byte-order mark is skipped before libcsv sees it, so a
          * quoted first header field still opens with its quote. */
@@ -756,7 +781,8 @@ static int parse_header(const char *buf, size_t end, loader *ld)
 }
 
 /* Loads a big file in parallel; NULL when it must be streamed instead. */
-static table *load_parallel(const table_request *req, FILE *f, int threads)
+static table *load_parallel(const table_request *req, FILE *f,
+                            size_t file_bytes, int threads)
 {
     table *t = table_alloc(req);
     size_t most = (size_t)threads * 2, cap = parallel.piece_bytes * most;
@@ -767,7 +793,7 @@ static table *load_parallel(const table_request *req, FILE *f, int threads)
                    .name = req->display ? req->display : req->path,
                    .line = 1};
     int ok = t != NULL && buf != NULL && pieces != NULL;
-    size_t have = 0, line = 0;
+    size_t have = 0, line = 0, consumed = 0;
     int at_eof = 0, first = 1;
     while (ok && !(at_eof && have == 0)) {
         size_t got = fread(buf + have, 1, cap - have, f);
@@ -811,6 +837,9 @@ static table *load_parallel(const table_request *req, FILE *f, int threads)
             pieces[k].t = NULL;
             pieces[k].map = NULL;
         }
+        if (consumed == 0 && n > 0 && ok) /* judged by the first window */
+            reserve_for_file(t, file_bytes, skip + used);
+        consumed += n > 0 ? skip + used : 0;
         if (first)
             skip = 0; /* the header is read again with more of the file */
         memmove(buf, buf + skip + used, have - skip - used);
@@ -841,7 +870,7 @@ table *table_load(const table_request *req, error_buf *err)
         table *t = NULL;
         if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
             (size_t)st.st_size >= parallel.min_bytes)
-            t = load_parallel(req, f, threads);
+            t = load_parallel(req, f, (size_t)st.st_size, threads);
         fclose(f);
         if (t != NULL)
             return t;
