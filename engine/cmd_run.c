@@ -583,13 +583,8 @@ static status write_files(run_ctx *r, const run_tables *rt, double *since)
     status st = load_map(r);
     if (st == ST_OK)
         st = write_report(r, since);
-    error_buf terr;
-    status tst = tables_finish(tw, &terr);
-    if (tst != ST_OK) {
-        *r->err = terr;
-        st = tst;
-    }
-    return st;
+    status tst = tables_finish(tw, r->err);
+    return tst != ST_OK ? tst : st;
 }
 
 /* The outputs. One thread writes them in turn (the PDF is one thread's

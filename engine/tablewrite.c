@@ -147,10 +147,13 @@ status tables_finish(table_writer *w, error_buf *err)
 #pragma omp taskwait
     error_buf *mine = calloc(1, sizeof *mine);
     status st = mine != NULL ? write_pieces(w, mine) : ST_ENOMEM;
-    if (mine == NULL)
-        err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    else if (st != ST_OK)
-        *err = *mine;
+    if (st != ST_OK) { /* the tables' messages replace what err held */
+        err_clear(err);
+        if (mine != NULL)
+            *err = *mine;
+        else
+            err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     free(mine);
     writer_free(w);
     return st;

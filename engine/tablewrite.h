@@ -37,8 +37,9 @@ table_writer *tables_start(outdir *od, const output_table *t, size_t n,
                            error_buf *err);
 
 /* Waits for the caller's tasks, the pieces among them (taskwait), writes
- * the tables in order, closes their files and frees w: ST_OK, or the
- * first failure in the tables' order with err set. */
+ * the tables in order, closes their files and frees w: ST_OK with err
+ * untouched, or the first failure in the tables' order with err holding
+ * its messages alone. */
 status tables_finish(table_writer *w, error_buf *err);
 
 #endif
