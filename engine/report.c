@@ -14,6 +14,18 @@
 
 enum { MAX_SECTIONS = 32 };
 
+/* A figure drawn but perhaps not yet written: a task writes its SVG and
+ * PNG files and its HTML while the report goes on (report_figure). */
+typedef struct {
+    char *name, *title, *caption; /* copies: the caller's may go */
+    size_t number;                /* from 1, in order */
+    size_t at;                    /* where its HTML goes in the body */
+    char *html;                   /* <figure>...</figure> */
+    size_t html_len;
+    status st[2]; /* the SVG's and the PNG's writing */
+    error_buf err[2];
+} figure_out;
+
 struct report {
     outdir *od;
     FILE *pdf_file;
@@ -23,7 +35,9 @@ struct report {
     size_t body_len;
     FILE *html; /* writes body */
     char *section[MAX_SECTIONS];
-    size_t nsections, nfigures;
+    size_t nsections;
+    figure_out **figures; /* in order; each written by its own tasks */
+    size_t nfigures, figures_cap;
     double *figure_seconds; /* time spent drawing figures, accumulated */
     int failed;             /* memory ran out while building the HTML */
 };
@@ -92,10 +106,33 @@ report *report_create(outdir *od, const char *title, const char *date,
     return r;
 }
 
+static void figure_out_free(figure_out *f)
+{
+    if (f == NULL)
+        return;
+    free(f->name);
+    free(f->title);
+    free(f->caption);
+    free(f->html);
+    free(f);
+}
+
+/* Waits for the figures' writing tasks (report_figure), with the tasks
+ * this thread made before them (a table's pieces, at most): the tasks own
+ * files and memory of the report's. */
+static void wait_for_figures(void)
+{
+#pragma omp taskwait
+}
+
 void report_free(report *r)
 {
     if (r == NULL)
         return;
+    wait_for_figures();
+    for (size_t i = 0; i < r->nfigures; i++)
+        figure_out_free(r->figures[i]);
+    free(r->figures);
     if (r->pdf != NULL) {
         error_buf ignored;
         document_finish(r->pdf, "report.pdf", &ignored);
@@ -212,19 +249,78 @@ static void inline_svg(FILE *f, const char *svg, size_t n, size_t fig)
     fwrite(written, 1, (size_t)(end - written), f);
 }
 
-/* The SVG of a figure, in memory (*svg, *n: the caller frees *svg). */
-static status render_svg(chart_draw_fn draw, const void *data, double width,
-                         double height, const char *title, const char *name,
-                         char **svg, size_t *n, error_buf *err)
+/* The first failure among the figures' files, in order, into err. */
+static status figures_written(const report *r, error_buf *err)
 {
-    FILE *mem = open_memstream(svg, n);
-    if (mem == NULL)
-        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    status st =
-        chart_render(draw, data, width, height, title, mem, NULL, name, err);
-    if (fclose(mem) != 0 && st == ST_OK)
+    for (size_t i = 0; i < r->nfigures; i++)
+        for (int k = 0; k < 2; k++)
+            if (r->figures[i]->st[k] != ST_OK) {
+                *err = r->figures[i]->err[k];
+                return err->st;
+            }
+    return ST_OK;
+}
+
+/* A figure's failure, st: an earlier figure's files that failed to be
+ * written came first, and are reported instead. */
+static status earlier_failure(const report *r, status st, error_buf *err)
+{
+    wait_for_figures();
+    status earlier = figures_written(r, err);
+    return earlier != ST_OK ? earlier : st;
+}
+
+/* A figure's SVG text, with its <title>, into figures/NAME.svg (svg_rel)
+ * and its HTML into f->html: the SVG inlined in a <figure>. Frees raw;
+ * closes file. A task: it touches no data of the report's but f. */
+static void write_svg(figure_out *f, char *raw, size_t n, outdir *od,
+                      FILE *file, const char *svg_rel)
+{
+    error_buf *err = &f->err[0];
+    char *svg = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&svg, &len);
+    status st = mem ? chart_write_svg(raw, n, f->title, mem, f->name, err)
+                    : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    if (mem != NULL && fclose(mem) != 0 && st == ST_OK)
         st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    return st;
+    free(raw);
+    size_t wrote = st == ST_OK ? fwrite(svg, 1, len, file) : len;
+    status closed = outdir_close(od, file, svg_rel, err);
+    if (st == ST_OK && closed == ST_OK && wrote != len)
+        closed = err_set(err, ST_EIO, svg_rel, 0, 0, "cannot write");
+    st = st != ST_OK ? st : closed;
+    FILE *html = st == ST_OK ? open_memstream(&f->html, &f->html_len) : NULL;
+    if (st == ST_OK && html == NULL)
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    if (html != NULL) {
+        fprintf(html, "<figure id=\"%s\">\n", f->name);
+        inline_svg(html, svg, len, f->number);
+        fputs("<figcaption>", html);
+        put_escaped(html, f->caption);
+        fputs("</figcaption>\n</figure>\n", html);
+        if (fclose(html) != 0)
+            st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    free(svg);
+    f->st[0] = st;
+}
+
+/* The PNG's pixels into figures/NAME.png (png_rel); closes file. A task. */
+static void write_png(figure_out *f, cairo_surface_t *image, outdir *od,
+                      FILE *file, const char *png_rel)
+{
+    status st = chart_write_png(image, file, f->name, &f->err[1]);
+    status closed = outdir_close(od, file, png_rel, &f->err[1]);
+    f->st[1] = st != ST_OK ? st : closed;
+}
+
+/* Closes a figure's files after a failure, keeping err. */
+static void close_quietly(outdir *od, FILE *f, const char *rel)
+{
+    error_buf ignored;
+    if (f != NULL)
+        outdir_close(od, f, rel, &ignored);
 }
 
 status report_figure(report *r, const char *name, const char *title,
@@ -232,24 +328,37 @@ status report_figure(report *r, const char *name, const char *title,
                      double width, double height, error_buf *err)
 {
     double start = omp_get_wtime();
-    char *svg = NULL;
-    size_t n = 0;
     char svg_rel[300], png_rel[300];
     snprintf(svg_rel, sizeof svg_rel, "figures/%s.svg", name);
     snprintf(png_rel, sizeof png_rel, "figures/%s.png", name);
+    if (r->nfigures == r->figures_cap) {
+        size_t cap = r->figures_cap ? 2 * r->figures_cap : 16;
+        figure_out **more = realloc(r->figures, cap * sizeof *more);
+        if (more == NULL)
+            return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        r->figures = more;
+        r->figures_cap = cap;
+    }
     /* opened in this order, as the manifest lists them */
     FILE *svg_file = outdir_open(r->od, svg_rel, err);
     FILE *png = svg_file != NULL ? outdir_open(r->od, png_rel, err) : NULL;
-    error_buf *errs = png != NULL ? calloc(3, sizeof *errs) : NULL;
+    figure_out *f = png != NULL ? calloc(1, sizeof *f) : NULL;
+    if (f != NULL) {
+        f->name = strdup(name);
+        f->title = strdup(title);
+        f->caption = strdup(caption);
+    }
+    error_buf *errs = f != NULL && f->name && f->title && f->caption
+                          ? calloc(3, sizeof *errs)
+                          : NULL;
     if (errs == NULL) {
         status failed =
             png != NULL ? err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory")
                         : err->st;
-        if (png != NULL)
-            outdir_close(r->od, png, png_rel, err);
-        if (svg_file != NULL)
-            outdir_close(r->od, svg_file, svg_rel, err);
-        return failed;
+        close_quietly(r->od, png, png_rel);
+        close_quietly(r->od, svg_file, svg_rel);
+        figure_out_free(f);
+        return earlier_failure(r, failed, err);
     }
     /* The SVG, the PNG and the PDF page are drawn side by side: separate
      * Cairo surfaces, each the same drawn alone. The SVG and the PNG are
@@ -259,18 +368,24 @@ status report_figure(report *r, const char *name, const char *title,
      * since this thread waits for them. The PDF page is drawn here: the
      * PDF's text layout belongs to the thread that made the document,
      * this one. The taskgroup waits for the two (this thread runs them
-     * itself when no other has taken them). */
+     * itself when no other has taken them): the caller frees the data
+     * when this returns. */
     status st[3] = {ST_OK, ST_OK, ST_OK};
+    char *raw = NULL;
+    size_t n = 0;
+    cairo_surface_t *image = NULL;
 #pragma omp taskgroup
     {
-#pragma omp task priority(1) default(none) shared(st, errs, svg, n)            \
-    firstprivate(draw, data, width, height, title, name)
-        st[0] = render_svg(draw, data, width, height, title, name, &svg, &n,
-                           &errs[0]);
-#pragma omp task priority(1) default(none) shared(st, errs)                    \
-    firstprivate(draw, data, width, height, title, name, png)
-        st[1] = chart_render(draw, data, width, height, title, NULL, png, name,
-                             &errs[1]);
+#pragma omp task priority(1) default(none) shared(st, errs, raw, n)            \
+    firstprivate(draw, data, width, height, name)
+        st[0] =
+            chart_draw_svg(draw, data, width, height, name, &raw, &n, &errs[0]);
+#pragma omp task priority(1) default(none) shared(st, errs, image)             \
+    firstprivate(draw, data, width, height, name)
+        {
+            image = chart_draw_png(draw, data, width, height, name, &errs[1]);
+            st[1] = image != NULL ? ST_OK : errs[1].st;
+        }
         st[2] = document_figure(r->pdf, draw, data, width, height, caption,
                                 name, &errs[2]);
     }
@@ -280,31 +395,63 @@ status report_figure(report *r, const char *name, const char *title,
             result = st[i];
             *err = errs[i];
         }
-    size_t wrote = result == ST_OK ? fwrite(svg, 1, n, svg_file) : n;
-    status closed = outdir_close(r->od, svg_file, svg_rel, err);
-    if (result == ST_OK && closed == ST_OK && wrote != n)
-        closed = err_set(err, ST_EIO, svg_rel, 0, 0, "cannot write");
-    result = result != ST_OK ? result : closed;
-    closed = outdir_close(r->od, png, png_rel, err);
-    result = result != ST_OK ? result : closed;
-    if (result == ST_OK) {
-        fprintf(r->html, "<figure id=\"%s\">\n", name);
-        inline_svg(r->html, svg, n, ++r->nfigures);
-        fputs("<figcaption>", r->html);
-        put_escaped(r->html, caption);
-        fputs("</figcaption>\n</figure>\n", r->html);
-    }
-    free(svg);
     free(errs);
     if (r->figure_seconds)
         *r->figure_seconds += omp_get_wtime() - start;
-    return result;
+    if (result != ST_OK) {
+        result = earlier_failure(r, result, err);
+        free(raw);
+        if (image != NULL)
+            cairo_surface_destroy(image);
+        close_quietly(r->od, png, png_rel);
+        close_quietly(r->od, svg_file, svg_rel);
+        figure_out_free(f);
+        return result;
+    }
+    /* Writing the files and the HTML needs no data of the caller's, so
+     * it is left to tasks (any thread, in any order) and the next figure
+     * is drawn meanwhile; report_finish waits for them and puts each
+     * figure's HTML in its place. */
+    fflush(r->html);
+    f->at = r->body_len;
+    r->figures[r->nfigures++] = f;
+    f->number = r->nfigures;
+    outdir *od = r->od;
+#pragma omp task default(none) firstprivate(f, raw, n, od, svg_file, svg_rel)
+    write_svg(f, raw, n, od, svg_file, svg_rel);
+#pragma omp task default(none) firstprivate(f, image, od, png, png_rel)
+    write_png(f, image, od, png, png_rel);
+    return ST_OK;
+}
+
+/* The body with each figure's HTML in its place. */
+static void write_body(FILE *f, const report *r)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < r->nfigures; i++) {
+        const figure_out *fig = r->figures[i];
+        fwrite(r->body + at, 1, fig->at - at, f);
+        fwrite(fig->html, 1, fig->html_len, f);
+        at = fig->at;
+    }
+    fwrite(r->body + at, 1, r->body_len - at, f);
 }
 
 status report_finish(report *r, error_buf *err)
 {
-    status st = ST_OK;
-    if (fclose(r->html) != 0 || r->failed)
+    /* the PDF's last pages first, while the figures' tasks may still run;
+     * its failure is reported after theirs, which came first */
+    error_buf *pdf_err = calloc(1, sizeof *pdf_err);
+    status pst = pdf_err ? document_finish(r->pdf, "report.pdf", pdf_err)
+                         : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    r->pdf = NULL;
+    wait_for_figures();
+    status st = pdf_err ? figures_written(r, err) : pst;
+    if (st == ST_OK && pst != ST_OK)
+        *err = *pdf_err;
+    st = st != ST_OK ? st : pst;
+    free(pdf_err);
+    if ((fclose(r->html) != 0 || r->failed) && st == ST_OK)
         st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     r->html = NULL;
     FILE *f = st == ST_OK ? outdir_open(r->od, "report.html", err) : NULL;
@@ -327,14 +474,14 @@ status report_finish(report *r, error_buf *err)
             fputs("</a></li>\n", f);
         }
         fputs("</ol></nav>\n<main>\n", f);
-        fwrite(r->body, 1, r->body_len, f);
+        write_body(f, r);
         fputs("</main>\n</body>\n</html>\n", f);
         st = outdir_close(r->od, f, "report.html", err);
     }
-    status pst = document_finish(r->pdf, "report.pdf", err);
-    r->pdf = NULL;
-    status cst = outdir_close(r->od, r->pdf_file, "report.pdf", err);
-    r->pdf_file = NULL;
+    if (st == ST_OK) { /* else report_free closes it, keeping err */
+        st = outdir_close(r->od, r->pdf_file, "report.pdf", err);
+        r->pdf_file = NULL;
+    }
     report_free(r);
-    return st != ST_OK ? st : pst != ST_OK ? pst : cst;
+    return st;
 }

@@ -354,10 +354,9 @@ static int put_renumbered(FILE *f, const char *p, size_t n)
     return fwrite(p + done, 1, n - done, f) == n - done ? 0 : -1;
 }
 
-/* The SVG with a <title> after the opening <svg ...> tag. */
-static status write_svg(chart_draw_fn draw, const void *data, double width,
-                        double height, const char *title, FILE *out,
-                        const char *name, error_buf *err)
+status chart_draw_svg(chart_draw_fn draw, const void *data, double width,
+                      double height, const char *name, char **svg, size_t *n,
+                      error_buf *err)
 {
     buffer b = {0};
     cairo_surface_t *s =
@@ -367,20 +366,29 @@ static status write_svg(chart_draw_fn draw, const void *data, double width,
     if (st == ST_OK && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
         st = err_set(err, ST_ENOMEM, name, 0, 0, "out of memory");
     cairo_surface_destroy(s);
-    char *open = b.data ? memmem(b.data, b.n, "<svg", 4) : NULL;
-    char *end = open ? memchr(open, '>', b.n - (size_t)(open - b.data)) : NULL;
-    if (st == ST_OK && end == NULL)
-        st = err_set(err, ST_EIO, name, 0, 0, "Cairo wrote no <svg> element");
-    if (st == ST_OK) {
-        size_t head = (size_t)(end + 1 - b.data);
-        if (fwrite(b.data, 1, head, out) != head ||
-            fputs("\n<title>", out) < 0 || put_escaped(out, title) != 0 ||
-            fputs("</title>", out) < 0 ||
-            put_renumbered(out, end + 1, b.n - head) != 0)
-            st = err_set(err, ST_EIO, name, 0, 0, "cannot write the SVG");
+    if (st != ST_OK) {
+        free(b.data);
+        b.data = NULL;
+        b.n = 0;
     }
-    free(b.data);
+    *svg = b.data;
+    *n = b.n;
     return st;
+}
+
+status chart_write_svg(const char *svg, size_t n, const char *title, FILE *out,
+                       const char *name, error_buf *err)
+{
+    const char *open = svg ? memmem(svg, n, "<svg", 4) : NULL;
+    const char *end = open ? memchr(open, '>', n - (size_t)(open - svg)) : NULL;
+    if (end == NULL)
+        return err_set(err, ST_EIO, name, 0, 0, "Cairo wrote no <svg> element");
+    size_t head = (size_t)(end + 1 - svg);
+    if (fwrite(svg, 1, head, out) != head || fputs("\n<title>", out) < 0 ||
+        put_escaped(out, title) != 0 || fputs("</title>", out) < 0 ||
+        put_renumbered(out, end + 1, n - head) != 0)
+        return err_set(err, ST_EIO, name, 0, 0, "cannot write the SVG");
+    return ST_OK;
 }
 
 /* libpng's messages are left unprinted: a failure is reported by the
@@ -441,16 +449,25 @@ static int encode_png(cairo_surface_t *s, FILE *out)
     return 0;
 }
 
-static status write_png(chart_draw_fn draw, const void *data, double width,
-                        double height, FILE *out, const char *name,
-                        error_buf *err)
+cairo_surface_t *chart_draw_png(chart_draw_fn draw, const void *data,
+                                double width, double height, const char *name,
+                                error_buf *err)
 {
     cairo_surface_t *s = cairo_image_surface_create(
         CAIRO_FORMAT_RGB24, (int)ceil(2 * width), (int)ceil(2 * height));
-    status st = draw_on(s, 2, draw, data, width, height, name, err);
-    if (st == ST_OK && encode_png(s, out) != 0)
-        st = err_set(err, ST_EIO, name, 0, 0, "cannot write the PNG");
+    if (draw_on(s, 2, draw, data, width, height, name, err) == ST_OK)
+        return s;
     cairo_surface_destroy(s);
+    return NULL;
+}
+
+status chart_write_png(cairo_surface_t *image, FILE *out, const char *name,
+                       error_buf *err)
+{
+    status st = encode_png(image, out) == 0
+                    ? ST_OK
+                    : err_set(err, ST_EIO, name, 0, 0, "cannot write the PNG");
+    cairo_surface_destroy(image);
     return st;
 }
 
@@ -459,9 +476,18 @@ status chart_render(chart_draw_fn draw, const void *data, double width,
                     const char *name, error_buf *err)
 {
     status st = ST_OK;
-    if (svg != NULL)
-        st = write_svg(draw, data, width, height, title, svg, name, err);
-    if (st == ST_OK && png != NULL)
-        st = write_png(draw, data, width, height, png, name, err);
+    if (svg != NULL) {
+        char *text = NULL;
+        size_t n = 0;
+        st = chart_draw_svg(draw, data, width, height, name, &text, &n, err);
+        if (st == ST_OK)
+            st = chart_write_svg(text, n, title, svg, name, err);
+        free(text);
+    }
+    if (st == ST_OK && png != NULL) {
+        cairo_surface_t *image =
+            chart_draw_png(draw, data, width, height, name, err);
+        st = image ? chart_write_png(image, png, name, err) : err->st;
+    }
     return st;
 }

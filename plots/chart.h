@@ -120,4 +120,22 @@ status chart_render(chart_draw_fn draw, const void *data, double width,
                     double height, const char *title, FILE *svg, FILE *png,
                     const char *name, error_buf *err);
 
+/* chart_render in two halves, for callers that write while they draw the
+ * next figure: drawing needs the figure's data, writing does not.
+ * chart_draw_svg leaves Cairo's SVG text in *svg (*n bytes; the caller
+ * frees it), which chart_write_svg writes to out with the <title> and
+ * with Cairo's process-wide surface ids renumbered. chart_draw_png draws
+ * the PNG's pixels (NULL with err set on failure), which chart_write_png
+ * encodes to out and frees. */
+status chart_draw_svg(chart_draw_fn draw, const void *data, double width,
+                      double height, const char *name, char **svg, size_t *n,
+                      error_buf *err);
+status chart_write_svg(const char *svg, size_t n, const char *title, FILE *out,
+                       const char *name, error_buf *err);
+cairo_surface_t *chart_draw_png(chart_draw_fn draw, const void *data,
+                                double width, double height, const char *name,
+                                error_buf *err);
+status chart_write_png(cairo_surface_t *image, FILE *out, const char *name,
+                       error_buf *err);
+
 #endif
