@@ -5,7 +5,8 @@
 #     the columns of its exchanges that run reads (median of 3), beside R's
 #     data.table::fread on the same files and columns when Rscript and
 #     data.table are installed, and their ratios;
-#  2. `ecometer run` end to end with -j 1 and -j 2 (median of 3 each):
+#  2. `ecometer run` end to end with -j 1 and -j 2 (5 runs each, taking
+#     turns; medians, and the median of the pairs' speedups):
 #     wall seconds, peak RSS, and the stage timings from run.json;
 #  3. the mixed models alone: the ecometric model on the national survey
 #     and a two-level model on a million generated rows, at -j 1 and -j 2;
@@ -66,25 +67,46 @@ csv_vs_fread "exchanges (the columns run reads)" "$national/exchanges.csv" 3 \
     giver_id receiver_id hours area_id:text giver_role:text
 
 echo
-echo "== ecometer run on the national study (median of 3)"
+echo "== ecometer run on the national study (5 runs at each thread count, interleaved; medians)"
 study="$national/study.ini"
 # stages STAGES.json: "name seconds" per stage of run.json, total last
 stages() { sed -n '/"timings"/,/}/p' "$1" | grep -o '"[a-z]*": [0-9.e-]*' | tr -d '":,'; }
-for j in 1 2; do
-    runs=()
-    for i in 1 2 3; do
+# This machine's speed drifts by a third within minutes, so -j 1 and -j 2
+# take turns, and the speedup is also given as the median of each pair's.
+runs=5
+declare -A wall
+rm -f "$cache"/runs-j*.txt.new
+for i in $(seq $runs); do
+    for j in 1 2; do
         out=$( { /usr/bin/time -f '%e %M' "$bin" run "$study" -o "$cache/out-j$j" -j "$j" --quiet; } 2>&1 | tail -1)
         cp "$cache/out-j$j/run.json" "$cache/run-j$j-$i.json"
-        runs+=("$out $i")
+        printf '%s %s\n' "$out" "$i" >> "$cache/runs-j$j.txt.new"
+        wall[$j,$i]=${out%% *}
     done
-    read -r wall peak median < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
-    cp "$cache/run-j$j-$median.json" "$cache/run-j$j.json"
-    printf -- '-j %s: %s s wall, peak RSS %s MB\n' "$j" "$wall" "$((peak / 1024))"
-    eval "wall_j$j=$wall"
 done
-awk -v a="$wall_j1" -v b="$wall_j2" 'BEGIN { printf "speedup -j 2 over -j 1, end to end: %.2f\n", a / b }'
-echo "stages of the median runs (s; share of the -j 2 total; speedup): exchanges runs beside scales and ecometric at -j 2, so shares add up to more than 100%"
-paste -d ' ' <(stages "$cache/run-j1.json") <(stages "$cache/run-j2.json" | cut -d ' ' -f 2) | \
+for j in 1 2; do
+    mv "$cache/runs-j$j.txt.new" "$cache/runs-j$j.txt"
+    w=$(sort -n "$cache/runs-j$j.txt" | sed -n "$(( (runs + 1) / 2 ))p" | cut -d ' ' -f 1)
+    peak=$(sort -k2,2n "$cache/runs-j$j.txt" | tail -1 | cut -d ' ' -f 2)
+    # each stage's median over the runs, in run.json's order
+    for i in $(seq $runs); do stages "$cache/run-j$j-$i.json"; done |
+        awk -v n=$runs '{ if (!($1 in k)) order[++m] = $1; v[$1, ++k[$1]] = $2 }
+            END { for (i = 1; i <= m; i++) { s = order[i]
+                      for (a = 1; a <= n; a++) x[a] = v[s, a]
+                      for (a = 1; a <= n; a++) for (b = a + 1; b <= n; b++)
+                          if (x[b] < x[a]) { t = x[a]; x[a] = x[b]; x[b] = t }
+                      print s, x[int((n + 1) / 2)] } }' > "$cache/stages-j$j.txt"
+    printf -- '-j %s: %s s wall (median; range %s to %s), peak RSS %s MB (the most of the runs)\n' "$j" "$w" \
+        "$(sort -n "$cache/runs-j$j.txt" | head -1 | cut -d ' ' -f 1)" \
+        "$(sort -n "$cache/runs-j$j.txt" | tail -1 | cut -d ' ' -f 1)" "$((peak / 1024))"
+    eval "wall_j$j=$w"
+done
+awk -v a="$wall_j1" -v b="$wall_j2" 'BEGIN { printf "speedup -j 2 over -j 1, end to end: %.2f (ratio of the medians)\n", a / b }'
+for i in $(seq $runs); do
+    awk -v a="${wall[1,$i]}" -v b="${wall[2,$i]}" 'BEGIN { printf "%.3f\n", a / b }'
+done | sort -n | awk '{ r[NR] = $1 } END { printf "speedup, median of the %d pairs: %.2f (range %.2f to %.2f)\n", NR, r[int((NR + 1) / 2)], r[1], r[NR] }'
+echo "stages, each its median over the runs (s; share of the -j 2 total; speedup): exchanges runs beside scales and ecometric at -j 2, so shares add up to more than 100%"
+paste -d ' ' "$cache/stages-j1.txt" <(cut -d ' ' -f 2 "$cache/stages-j2.txt") | \
     awk '{ name[NR] = $1; a[NR] = $2; b[NR] = $3; if ($1 == "total") t = $3 }
          END { for (i = 1; i <= NR; i++) if (name[i] != "total" && b[i] > 0)
                    printf "  %-10s -j 1 %7.3f  -j 2 %7.3f  %5.1f%%  %.2f\n", name[i], a[i], b[i], 100 * b[i] / t, a[i] / b[i]
