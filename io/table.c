@@ -609,11 +609,12 @@ done:
  * ends outside quoted fields (those with an even number of quotes before
  * them: exact for every file that strict RFC 4180 accepts, and a file it
  * rejects fails in the same place either way); the pieces are parsed side
- * by side, each into a table of its own, and appended in order, their
- * strings interned again in order of first appearance. Codes, numbers and
- * lines are therefore those of the streaming reader. A piece that meets
- * any problem at all sends the whole file back to the streaming reader,
- * which reports exactly what it always reports. */
+ * by side, each into a table of its own, and appended in order while the
+ * next window is parsed, their strings interned again in order of first
+ * appearance. Codes, numbers and lines are therefore those of the
+ * streaming reader. A piece that meets any problem at all sends the whole
+ * file back to the streaming reader, which reports exactly what it always
+ * reports. */
 
 static struct {
     size_t min_bytes;   /* smaller files are streamed */
@@ -780,21 +781,78 @@ static int parse_header(const char *buf, size_t end, loader *ld)
            !ld->stop;
 }
 
-/* Loads a big file in parallel; NULL when it must be streamed instead. */
+/* The pieces of one window. */
+typedef struct {
+    piece *p;
+    size_t n;
+} window;
+
+/* Appends w's parsed pieces to t in order (lines from *line on), and
+ * frees them. Returns ok, cleared by a piece that failed or by running
+ * out of memory. */
+static int append_window(table *t, window *w, size_t *line, int ok)
+{
+    for (size_t k = 0; k < w->n; k++) {
+        piece *p = &w->p[k];
+        ok = ok && p->ok && append_piece(t, p, *line);
+        t->pieces++;
+        *line += p->lines;
+        table_free(p->t);
+        free(p->map);
+        p->t = NULL;
+        p->map = NULL;
+    }
+    w->n = 0;
+    return ok;
+}
+
+/* Parses next's pieces while this thread appends done's: a pipeline.
+ * Appending a window, in order on one thread, takes about as long as
+ * parsing it with every thread (it is the first touch of the table's
+ * memory), so it hides behind the next window's parse. Then next's
+ * pieces look their strings up in t, done's now in it, side by side.
+ * Returns ok as append_window. */
+static int parse_beside_append(table *t, window *next, window *done,
+                               const table_request *req, const loader *head,
+                               size_t *line, int ok)
+{
+    piece *pieces = next->p;
+    size_t n = next->n;
+#pragma omp parallel default(none)                                             \
+    shared(t, pieces, n, done, req, head, line, ok)
+#pragma omp single
+    {
+        for (size_t k = 0; k < n; k++) {
+#pragma omp task default(none) firstprivate(k) shared(pieces, req, head)
+            parse_piece(&pieces[k], req, head);
+        }
+        ok = append_window(t, done, line, ok);
+    } /* the region ends when its tasks are done */
+#pragma omp parallel for schedule(dynamic, 1) default(none) shared(pieces, n, t)
+    for (size_t k = 0; k < n; k++)
+        if (pieces[k].ok)
+            find_strings(&pieces[k], t);
+    return ok;
+}
+
+/* Loads a big file in parallel; NULL when it must be streamed instead.
+ * Window k is parsed while window k - 1 is appended (parse_beside_append);
+ * w[cur] is the window being read. */
 static table *load_parallel(const table_request *req, FILE *f,
                             size_t file_bytes, int threads)
 {
     table *t = table_alloc(req);
     size_t most = (size_t)threads * 2, cap = parallel.piece_bytes * most;
     char *buf = malloc(cap);
-    piece *pieces = calloc(most, sizeof *pieces);
+    window w[2] = {{calloc(most, sizeof(piece)), 0},
+                   {calloc(most, sizeof(piece)), 0}};
     loader head = {.t = t,
                    .req = req,
                    .name = req->display ? req->display : req->path,
                    .line = 1};
-    int ok = t != NULL && buf != NULL && pieces != NULL;
-    size_t have = 0, line = 0, consumed = 0;
-    int at_eof = 0, first = 1;
+    int ok = t != NULL && buf != NULL && w[0].p != NULL && w[1].p != NULL;
+    size_t have = 0, line = 0, first_bytes = 0;
+    int at_eof = 0, first = 1, cur = 0, reserved = 0;
     while (ok && !(at_eof && have == 0)) {
         size_t got = fread(buf + have, 1, cap - have, f);
         at_eof = have + got < cap;
@@ -813,7 +871,7 @@ static table *load_parallel(const table_request *req, FILE *f,
             ok = !at_eof; /* no line end after the header: stream it */
         }
         if (ok && !first)
-            n = cut_pieces(buf + skip, have - skip, at_eof, pieces, most,
+            n = cut_pieces(buf + skip, have - skip, at_eof, w[cur].p, most,
                            &used);
         if (ok && n == 0 && !at_eof) { /* a row longer than the window */
             char *bigger = realloc(buf, cap * 2);
@@ -821,37 +879,36 @@ static table *load_parallel(const table_request *req, FILE *f,
             buf = ok ? bigger : buf;
             cap *= 2;
         }
-#pragma omp parallel for schedule(dynamic, 1) default(none)                    \
-    shared(pieces, n, req, head, t)
-        for (size_t k = 0; k < n; k++) {
-            parse_piece(&pieces[k], req, &head);
-            if (pieces[k].ok)
-                find_strings(&pieces[k], t);
+        w[cur].n = ok ? n : 0;
+        if (ok) {
+            size_t rows = t->nrows;
+            ok = parse_beside_append(t, &w[cur], &w[!cur], req, &head, &line,
+                                     ok);
+            if (ok && !reserved && t->nrows > rows) {
+                /* the first window's rows, from first_bytes of the file */
+                reserve_for_file(t, file_bytes, first_bytes);
+                reserved = 1;
+            }
         }
-        for (size_t k = 0; k < n; k++) {
-            ok = ok && pieces[k].ok && append_piece(t, &pieces[k], line);
-            t->pieces++;
-            line += pieces[k].lines;
-            table_free(pieces[k].t);
-            free(pieces[k].map);
-            pieces[k].t = NULL;
-            pieces[k].map = NULL;
-        }
-        if (consumed == 0 && n > 0 && ok) /* judged by the first window */
-            reserve_for_file(t, file_bytes, skip + used);
-        consumed += n > 0 ? skip + used : 0;
+        if (first_bytes == 0 && n > 0)
+            first_bytes = skip + used;
+        if (n > 0)
+            cur = !cur;
         if (first)
             skip = 0; /* the header is read again with more of the file */
         memmove(buf, buf + skip + used, have - skip - used);
         have -= skip + used;
     }
+    ok = append_window(t, &w[!cur], &line, ok);
+    ok = append_window(t, &w[cur], &line, ok); /* frees what is left */
     ok = ok && !ferror(f) && t->nrows > 0;
     if (ok) {
         fill_absent(t);
         ok = resolve_auto(t);
     }
     free(buf);
-    free(pieces);
+    free(w[0].p);
+    free(w[1].p);
     free(head.field_col);
     if (!ok) {
         table_free(t);
