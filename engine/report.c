@@ -14,13 +14,18 @@
 
 enum { MAX_SECTIONS = 32 };
 
-/* A figure drawn but perhaps not yet written: a task writes its SVG and
- * PNG files and its HTML while the report goes on (report_figure). */
+/* A figure drawn, whose SVG and PNG files and HTML are written by tasks
+ * while the report goes on (report_figure). */
 typedef struct {
     char *name, *title, *caption; /* copies: the caller's may go */
     size_t number;                /* from 1, in order */
     size_t at;                    /* where its HTML goes in the body */
-    char *html;                   /* <figure>...</figure> */
+    char *raw;                    /* Cairo's SVG, until written */
+    size_t raw_len;
+    cairo_surface_t *image; /* the PNG's pixels, until written */
+    FILE *svg_file, *png;
+    char svg_rel[300], png_rel[300];
+    char *html; /* <figure>...</figure> */
     size_t html_len;
     status st[2]; /* the SVG's and the PNG's writing */
     error_buf err[2];
@@ -38,6 +43,7 @@ struct report {
     size_t nsections;
     figure_out **figures; /* in order; each written by its own tasks */
     size_t nfigures, figures_cap;
+    figure_out *unwritten;  /* the last figure, drawn, its tasks not made */
     double *figure_seconds; /* time spent drawing figures, accumulated */
     int failed;             /* memory ran out while building the HTML */
 };
@@ -110,6 +116,9 @@ static void figure_out_free(figure_out *f)
 {
     if (f == NULL)
         return;
+    free(f->raw);
+    if (f->image != NULL)
+        cairo_surface_destroy(f->image);
     free(f->name);
     free(f->title);
     free(f->caption);
@@ -117,19 +126,22 @@ static void figure_out_free(figure_out *f)
     free(f);
 }
 
-/* Waits for the figures' writing tasks (report_figure), with the tasks
- * this thread made before them (a table's pieces, at most): the tasks own
- * files and memory of the report's. */
-static void wait_for_figures(void)
+/* Closes a figure's file, unwritten after a failure, keeping err. */
+static void close_quietly(outdir *od, FILE *f, const char *rel)
 {
-#pragma omp taskwait
+    error_buf ignored;
+    if (f != NULL)
+        outdir_close(od, f, rel, &ignored);
 }
 
 void report_free(report *r)
 {
     if (r == NULL)
         return;
-    wait_for_figures();
+    if (r->unwritten != NULL) { /* after a failure: left unwritten */
+        close_quietly(r->od, r->unwritten->svg_file, r->unwritten->svg_rel);
+        close_quietly(r->od, r->unwritten->png, r->unwritten->png_rel);
+    }
     for (size_t i = 0; i < r->nfigures; i++)
         figure_out_free(r->figures[i]);
     free(r->figures);
@@ -261,34 +273,27 @@ static status figures_written(const report *r, error_buf *err)
     return ST_OK;
 }
 
-/* A figure's failure, st: an earlier figure's files that failed to be
- * written came first, and are reported instead. */
-static status earlier_failure(const report *r, status st, error_buf *err)
-{
-    wait_for_figures();
-    status earlier = figures_written(r, err);
-    return earlier != ST_OK ? earlier : st;
-}
-
-/* A figure's SVG text, with its <title>, into figures/NAME.svg (svg_rel)
- * and its HTML into f->html: the SVG inlined in a <figure>. Frees raw;
- * closes file. A task: it touches no data of the report's but f. */
-static void write_svg(figure_out *f, char *raw, size_t n, outdir *od,
-                      FILE *file, const char *svg_rel)
+/* A figure's SVG text, with its <title>, into figures/NAME.svg and its
+ * HTML into f->html: the SVG inlined in a <figure>. Closes the file and
+ * frees f->raw. A task: it touches no data of the report's but f. */
+static void write_svg(figure_out *f, outdir *od)
 {
     error_buf *err = &f->err[0];
     char *svg = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&svg, &len);
-    status st = mem ? chart_write_svg(raw, n, f->title, mem, f->name, err)
-                    : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status st =
+        mem ? chart_write_svg(f->raw, f->raw_len, f->title, mem, f->name, err)
+            : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     if (mem != NULL && fclose(mem) != 0 && st == ST_OK)
         st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    free(raw);
-    size_t wrote = st == ST_OK ? fwrite(svg, 1, len, file) : len;
-    status closed = outdir_close(od, file, svg_rel, err);
+    free(f->raw);
+    f->raw = NULL;
+    size_t wrote = st == ST_OK ? fwrite(svg, 1, len, f->svg_file) : len;
+    status closed = outdir_close(od, f->svg_file, f->svg_rel, err);
+    f->svg_file = NULL;
     if (st == ST_OK && closed == ST_OK && wrote != len)
-        closed = err_set(err, ST_EIO, svg_rel, 0, 0, "cannot write");
+        closed = err_set(err, ST_EIO, f->svg_rel, 0, 0, "cannot write");
     st = st != ST_OK ? st : closed;
     FILE *html = st == ST_OK ? open_memstream(&f->html, &f->html_len) : NULL;
     if (st == ST_OK && html == NULL)
@@ -306,21 +311,41 @@ static void write_svg(figure_out *f, char *raw, size_t n, outdir *od,
     f->st[0] = st;
 }
 
-/* The PNG's pixels into figures/NAME.png (png_rel); closes file. A task. */
-static void write_png(figure_out *f, cairo_surface_t *image, outdir *od,
-                      FILE *file, const char *png_rel)
+/* The PNG's pixels into figures/NAME.png; closes the file and frees the
+ * pixels. A task. */
+static void write_png(figure_out *f, outdir *od)
 {
-    status st = chart_write_png(image, file, f->name, &f->err[1]);
-    status closed = outdir_close(od, file, png_rel, &f->err[1]);
+    status st = chart_write_png(f->image, f->png, f->name, &f->err[1]);
+    f->image = NULL;
+    status closed = outdir_close(od, f->png, f->png_rel, &f->err[1]);
+    f->png = NULL;
     f->st[1] = st != ST_OK ? st : closed;
 }
 
-/* Closes a figure's files after a failure, keeping err. */
-static void close_quietly(outdir *od, FILE *f, const char *rel)
+/* Makes the tasks that write the last figure drawn, if not made yet. The
+ * caller's taskgroup waits for them: the next figure's, so that they run
+ * beside its drawing, or report_finish's. */
+static void write_unwritten(report *r)
 {
-    error_buf ignored;
-    if (f != NULL)
-        outdir_close(od, f, rel, &ignored);
+    figure_out *f = r->unwritten;
+    outdir *od = r->od;
+    r->unwritten = NULL;
+    if (f == NULL)
+        return;
+#pragma omp task default(none) firstprivate(f, od)
+    write_svg(f, od);
+#pragma omp task default(none) firstprivate(f, od)
+    write_png(f, od);
+}
+
+/* A figure's failure, st: an earlier figure's files that failed to be
+ * written came first, and are reported instead. */
+static status earlier_failure(report *r, status st, error_buf *err)
+{
+#pragma omp taskgroup
+    write_unwritten(r);
+    status earlier = figures_written(r, err);
+    return earlier != ST_OK ? earlier : st;
 }
 
 status report_figure(report *r, const char *name, const char *title,
@@ -328,9 +353,6 @@ status report_figure(report *r, const char *name, const char *title,
                      double width, double height, error_buf *err)
 {
     double start = omp_get_wtime();
-    char svg_rel[300], png_rel[300];
-    snprintf(svg_rel, sizeof svg_rel, "figures/%s.svg", name);
-    snprintf(png_rel, sizeof png_rel, "figures/%s.png", name);
     if (r->nfigures == r->figures_cap) {
         size_t cap = r->figures_cap ? 2 * r->figures_cap : 16;
         figure_out **more = realloc(r->figures, cap * sizeof *more);
@@ -339,24 +361,29 @@ status report_figure(report *r, const char *name, const char *title,
         r->figures = more;
         r->figures_cap = cap;
     }
-    /* opened in this order, as the manifest lists them */
-    FILE *svg_file = outdir_open(r->od, svg_rel, err);
-    FILE *png = svg_file != NULL ? outdir_open(r->od, png_rel, err) : NULL;
-    figure_out *f = png != NULL ? calloc(1, sizeof *f) : NULL;
-    if (f != NULL) {
+    figure_out *f = calloc(1, sizeof *f);
+    error_buf *errs = f != NULL ? calloc(3, sizeof *errs) : NULL;
+    if (errs != NULL) {
+        snprintf(f->svg_rel, sizeof f->svg_rel, "figures/%s.svg", name);
+        snprintf(f->png_rel, sizeof f->png_rel, "figures/%s.png", name);
         f->name = strdup(name);
         f->title = strdup(title);
         f->caption = strdup(caption);
     }
-    error_buf *errs = f != NULL && f->name && f->title && f->caption
-                          ? calloc(3, sizeof *errs)
-                          : NULL;
-    if (errs == NULL) {
-        status failed =
-            png != NULL ? err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory")
-                        : err->st;
-        close_quietly(r->od, png, png_rel);
-        close_quietly(r->od, svg_file, svg_rel);
+    if (errs == NULL || f->name == NULL || f->title == NULL ||
+        f->caption == NULL) {
+        free(errs);
+        figure_out_free(f);
+        return earlier_failure(
+            r, err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory"), err);
+    }
+    /* opened in this order, as the manifest lists them */
+    f->svg_file = outdir_open(r->od, f->svg_rel, err);
+    f->png = f->svg_file != NULL ? outdir_open(r->od, f->png_rel, err) : NULL;
+    if (f->png == NULL) {
+        status failed = err->st;
+        close_quietly(r->od, f->svg_file, f->svg_rel);
+        free(errs);
         figure_out_free(f);
         return earlier_failure(r, failed, err);
     }
@@ -365,27 +392,27 @@ status report_figure(report *r, const char *name, const char *title,
      * tasks, taken by the team's free threads inside a parallel region
      * (run at once outside one), each thread with its own Pango font map;
      * they go before lower-priority tasks such as the tables' pieces,
-     * since this thread waits for them. The PDF page is drawn here: the
+     * since this thread waits for them. The previous figure's files are
+     * written meanwhile, by tasks too. The PDF page is drawn here: the
      * PDF's text layout belongs to the thread that made the document,
-     * this one. The taskgroup waits for the two (this thread runs them
+     * this one. The taskgroup waits for them all (this thread runs them
      * itself when no other has taken them): the caller frees the data
      * when this returns. */
     status st[3] = {ST_OK, ST_OK, ST_OK};
-    char *raw = NULL;
-    size_t n = 0;
-    cairo_surface_t *image = NULL;
 #pragma omp taskgroup
     {
-#pragma omp task priority(1) default(none) shared(st, errs, raw, n)            \
-    firstprivate(draw, data, width, height, name)
-        st[0] =
-            chart_draw_svg(draw, data, width, height, name, &raw, &n, &errs[0]);
-#pragma omp task priority(1) default(none) shared(st, errs, image)             \
-    firstprivate(draw, data, width, height, name)
+#pragma omp task priority(1) default(none) shared(st, errs)                    \
+    firstprivate(f, draw, data, width, height, name)
+        st[0] = chart_draw_svg(draw, data, width, height, name, &f->raw,
+                               &f->raw_len, &errs[0]);
+#pragma omp task priority(1) default(none) shared(st, errs)                    \
+    firstprivate(f, draw, data, width, height, name)
         {
-            image = chart_draw_png(draw, data, width, height, name, &errs[1]);
-            st[1] = image != NULL ? ST_OK : errs[1].st;
+            f->image =
+                chart_draw_png(draw, data, width, height, name, &errs[1]);
+            st[1] = f->image != NULL ? ST_OK : errs[1].st;
         }
+        write_unwritten(r);
         st[2] = document_figure(r->pdf, draw, data, width, height, caption,
                                 name, &errs[2]);
     }
@@ -399,28 +426,19 @@ status report_figure(report *r, const char *name, const char *title,
     if (r->figure_seconds)
         *r->figure_seconds += omp_get_wtime() - start;
     if (result != ST_OK) {
-        result = earlier_failure(r, result, err);
-        free(raw);
-        if (image != NULL)
-            cairo_surface_destroy(image);
-        close_quietly(r->od, png, png_rel);
-        close_quietly(r->od, svg_file, svg_rel);
+        close_quietly(r->od, f->png, f->png_rel);
+        close_quietly(r->od, f->svg_file, f->svg_rel);
         figure_out_free(f);
-        return result;
+        return earlier_failure(r, result, err);
     }
-    /* Writing the files and the HTML needs no data of the caller's, so
-     * it is left to tasks (any thread, in any order) and the next figure
-     * is drawn meanwhile; report_finish waits for them and puts each
-     * figure's HTML in its place. */
+    /* Written by tasks beside the next figure's drawing, which needs no
+     * data of this one's; report_finish puts each figure's HTML in its
+     * place. */
     fflush(r->html);
     f->at = r->body_len;
     r->figures[r->nfigures++] = f;
     f->number = r->nfigures;
-    outdir *od = r->od;
-#pragma omp task default(none) firstprivate(f, raw, n, od, svg_file, svg_rel)
-    write_svg(f, raw, n, od, svg_file, svg_rel);
-#pragma omp task default(none) firstprivate(f, image, od, png, png_rel)
-    write_png(f, image, od, png, png_rel);
+    r->unwritten = f;
     return ST_OK;
 }
 
@@ -439,13 +457,17 @@ static void write_body(FILE *f, const report *r)
 
 status report_finish(report *r, error_buf *err)
 {
-    /* the PDF's last pages first, while the figures' tasks may still run;
-     * its failure is reported after theirs, which came first */
+    /* the PDF's last pages while the last figure's files are written; its
+     * failure is reported after the figures', which came first */
     error_buf *pdf_err = calloc(1, sizeof *pdf_err);
-    status pst = pdf_err ? document_finish(r->pdf, "report.pdf", pdf_err)
-                         : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    status pst = ST_OK;
+#pragma omp taskgroup
+    {
+        write_unwritten(r);
+        pst = pdf_err ? document_finish(r->pdf, "report.pdf", pdf_err)
+                      : err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     r->pdf = NULL;
-    wait_for_figures();
     status st = pdf_err ? figures_written(r, err) : pst;
     if (st == ST_OK && pst != ST_OK)
         *err = *pdf_err;

@@ -3,6 +3,7 @@
  */
 #include "tablewrite.h"
 
+#include <omp.h>
 #include <stdlib.h>
 
 /* One piece of a table to format: rows [from, to) of table `table`, the
@@ -11,9 +12,20 @@ typedef struct {
     size_t table, from, to;
     char *buf;
     size_t len;
+    int formatted;
     status st;
     error_buf err;
 } table_piece;
+
+/* A table's file, written piece by piece in order as the pieces come:
+ * pieces [next, end) are still to be written. */
+typedef struct {
+    FILE *f;
+    omp_lock_t lock;
+    size_t next, end;
+    size_t wrote, want; /* bytes */
+    int stopped;        /* a piece failed: the rest is not written */
+} table_file;
 
 /* Rows per piece: big enough that a piece's overhead is nothing, small
  * enough that a table of a million rows spreads over the threads. */
@@ -22,7 +34,7 @@ enum { PIECE_ROWS = 65536 };
 struct table_writer {
     outdir *od;
     const output_table *t; /* the caller's, kept until tables_finish */
-    FILE **files;          /* per table; NULL where there is none */
+    table_file *files;     /* per table; f NULL where there is none */
     size_t n;
     table_piece *p;
     size_t np;
@@ -45,9 +57,9 @@ static table_piece *cut_tables(const output_table *t, size_t n, size_t *npieces)
         size_t rows = t[i].nrows;
         for (size_t from = 0; from == 0 || from < rows; from += PIECE_ROWS)
             p[k++] = (table_piece){
-                i,    from, from + PIECE_ROWS < rows ? from + PIECE_ROWS : rows,
-                NULL, 0,    ST_OK,
-                {0}};
+                .table = i,
+                .from = from,
+                .to = from + PIECE_ROWS < rows ? from + PIECE_ROWS : rows};
     }
     *npieces = k;
     return p;
@@ -65,10 +77,31 @@ static void format_piece(const output_table *src, table_piece *p)
         err_set(&p->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* Writes the formatted pieces and closes every file in order: the first
- * failure (a piece's, else a file's) into st and err, and the files after
- * it closed unwritten. */
-static status write_pieces(table_writer *w, error_buf *err)
+/* Piece k formatted: writes it, and the pieces after it formatted
+ * already, when every piece before it in its file has been written; else
+ * the task that writes the one before it will. The file's lock keeps the
+ * order. Each buffer is freed once written. */
+static void piece_done(table_writer *w, size_t k)
+{
+    table_file *tf = &w->files[w->p[k].table];
+    omp_set_lock(&tf->lock);
+    w->p[k].formatted = 1;
+    for (; tf->next < tf->end && w->p[tf->next].formatted; tf->next++) {
+        table_piece *p = &w->p[tf->next];
+        tf->stopped |= p->st != ST_OK;
+        if (!tf->stopped)
+            tf->wrote += fwrite(p->buf, 1, p->len, tf->f);
+        tf->want += p->len;
+        free(p->buf);
+        p->buf = NULL;
+    }
+    omp_unset_lock(&tf->lock);
+}
+
+/* Closes every file in order, all pieces written: the first failure (a
+ * piece's, else a file's) into st and err, and the files after it closed
+ * without a word. */
+static status close_files(table_writer *w, error_buf *err)
 {
     status st = ST_OK;
     for (size_t k = 0; st == ST_OK && k < w->np; k++)
@@ -76,33 +109,29 @@ static status write_pieces(table_writer *w, error_buf *err)
             st = w->p[k].st;
             *err = w->p[k].err;
         }
-    size_t k = 0;
     for (size_t i = 0; i < w->n; i++) {
-        if (w->files[i] == NULL)
+        table_file *tf = &w->files[i];
+        if (tf->f == NULL)
             continue;
-        size_t wrote = 0, want = 0;
-        for (; k < w->np && w->p[k].table == i; k++) {
-            if (st == ST_OK)
-                wrote += fwrite(w->p[k].buf, 1, w->p[k].len, w->files[i]);
-            want += w->p[k].len;
-        }
         if (st != ST_OK) {
-            fclose(w->files[i]);
+            fclose(tf->f);
         } else {
-            st = outdir_close(w->od, w->files[i], w->t[i].rel, err);
-            if (st == ST_OK && wrote != want)
+            st = outdir_close(w->od, tf->f, w->t[i].rel, err);
+            if (st == ST_OK && tf->wrote != tf->want)
                 st = err_set(err, ST_EIO, w->t[i].rel, 0, 0, "cannot write");
         }
-        w->files[i] = NULL;
+        tf->f = NULL;
     }
     return st;
 }
 
 static void writer_free(table_writer *w)
 {
-    for (size_t i = 0; i < w->n; i++)
-        if (w->files[i] != NULL)
-            fclose(w->files[i]);
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->files[i].f != NULL)
+            fclose(w->files[i].f);
+        omp_destroy_lock(&w->files[i].lock);
+    }
     for (size_t k = 0; k < w->np; k++)
         free(w->p[k].buf);
     free(w->p);
@@ -127,17 +156,26 @@ table_writer *tables_start(outdir *od, const output_table *t, size_t n,
     w->od = od;
     w->n = n;
     for (size_t i = 0; i < n; i++)
+        omp_init_lock(&w->files[i].lock);
+    for (size_t k = 0; k < w->np; k++) { /* each file's pieces, in a row */
+        table_file *tf = &w->files[w->p[k].table];
+        tf->next = tf->end == 0 ? k : tf->next;
+        tf->end = k + 1;
+    }
+    for (size_t i = 0; i < n; i++)
         if (t[i].rel != NULL &&
-            (w->files[i] = outdir_open(od, t[i].rel, err)) == NULL) {
+            (w->files[i].f = outdir_open(od, t[i].rel, err)) == NULL) {
             writer_free(w);
             return NULL;
         }
-    table_piece *p = w->p;
     for (size_t k = 0; k < w->np; k++) {
         /* a task per piece: run now outside a parallel region, else by
          * whichever thread of the team is free */
-#pragma omp task default(none) firstprivate(t, p, k)
-        format_piece(&t[p[k].table], &p[k]);
+#pragma omp task default(none) firstprivate(t, w, k)
+        {
+            format_piece(&t[w->p[k].table], &w->p[k]);
+            piece_done(w, k);
+        }
     }
     return w;
 }
@@ -146,7 +184,7 @@ status tables_finish(table_writer *w, error_buf *err)
 {
 #pragma omp taskwait
     error_buf *mine = calloc(1, sizeof *mine);
-    status st = mine != NULL ? write_pieces(w, mine) : ST_ENOMEM;
+    status st = mine != NULL ? close_files(w, mine) : ST_ENOMEM;
     if (st != ST_OK) { /* the tables' messages replace what err held */
         err_clear(err);
         if (mine != NULL)

@@ -3,7 +3,8 @@
  * folder: formatted in memory in pieces (number formatting dominates),
  * each piece an OpenMP task, so that inside a parallel region the team's
  * free threads format them while one thread draws the figures and writes
- * the reports' PDF; then written in order.
+ * the reports' PDF; each piece written to its file, in order, by the task
+ * that finds the pieces before it written.
  */
 #ifndef ECOMETER_TABLEWRITE_H
 #define ECOMETER_TABLEWRITE_H
@@ -36,8 +37,8 @@ typedef struct table_writer table_writer;
 table_writer *tables_start(outdir *od, const output_table *t, size_t n,
                            error_buf *err);
 
-/* Waits for the caller's tasks, the pieces among them (taskwait), writes
- * the tables in order, closes their files and frees w: ST_OK with err
+/* Waits for the caller's tasks, the pieces among them (taskwait), closes
+ * the tables' files in order and frees w: ST_OK with err
  * untouched, or the first failure in the tables' order with err holding
  * its messages alone. */
 status tables_finish(table_writer *w, error_buf *err);
