@@ -105,7 +105,7 @@ awk -v a="$wall_j1" -v b="$wall_j2" 'BEGIN { printf "speedup -j 2 over -j 1, end
 for i in $(seq $runs); do
     awk -v a="${wall[1,$i]}" -v b="${wall[2,$i]}" 'BEGIN { printf "%.3f\n", a / b }'
 done | sort -n | awk '{ r[NR] = $1 } END { printf "speedup, median of the %d pairs: %.2f (range %.2f to %.2f)\n", NR, r[int((NR + 1) / 2)], r[1], r[NR] }'
-echo "stages, each its median over the runs (s; share of the -j 2 total; speedup): the jobs of scales and exchanges run among those of ecometric and count in both, so shares add up to more than 100%"
+echo "stages, each its median over the runs (s; share of the -j 2 total; speedup): exchanges runs beside scales and ecometric at -j 2, so shares add up to more than 100%"
 paste -d ' ' "$cache/stages-j1.txt" <(cut -d ' ' -f 2 "$cache/stages-j2.txt") | \
     awk '{ name[NR] = $1; a[NR] = $2; b[NR] = $3; if ($1 == "total") t = $3 }
          END { for (i = 1; i <= NR; i++) if (name[i] != "total" && b[i] > 0)

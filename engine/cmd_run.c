@@ -234,38 +234,55 @@ static const double *column_of(const run_ctx *r, const char *name)
     return r->w.col[c - r->in.first_item];
 }
 
-/* The scales' data: the item columns of each scale and the latest wave's
- * rows. */
-static status prepare_scales(run_ctx *r)
+/* The scale stage: every scale of the study, in parallel; each writes
+ * only its own result slot, and tables are assembled in study order. */
+static status stage_scales(run_ctx *r)
 {
     const study *s = r->s;
     size_t ns = s->nscales;
+    status st = ST_OK;
     r->results = calloc(ns ? ns : 1, sizeof(scale_result *));       // NOLINT
     r->ecometric = calloc(ns ? ns : 1, sizeof(ecometric_result *)); // NOLINT
     r->cols = calloc(ns ? ns : 1, sizeof(const double **));
-    if (r->results == NULL || r->ecometric == NULL || r->cols == NULL ||
-        wave_data_make(&r->in, &r->w) != 0)
-        return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < ns; i++) {
-        const double **cols = calloc(s->scales[i].nitems, sizeof *cols);
-        if (cols == NULL)
-            return err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
-        for (size_t j = 0; j < s->scales[i].nitems; j++)
-            cols[j] = column_of(r, s->scales[i].items[j]);
-        r->cols[i] = cols;
+    error_buf *errs = calloc(ns ? ns : 1, sizeof *errs);
+    if (r->results == NULL || r->ecometric == NULL || errs == NULL ||
+        r->cols == NULL || wave_data_make(&r->in, &r->w) != 0) {
+        st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
     }
-    return ST_OK;
-}
-
-/* The measures of scale i into r->results[i]; messages into err. A job:
- * it writes only its own result slot. */
-static status compute_scale(run_ctx *r, size_t i, error_buf *err)
-{
-    const study_scale *sc = &r->s->scales[i];
-    scale_input si = {r->w.n,  sc->nitems, r->cols[i], sc->reversed,
-                      sc->low, sc->high,   r->w.group, r->in.nareas};
-    r->results[i] = scale_compute(&si, err);
-    return r->results[i] ? ST_OK : err->st;
+    const double ***cols = r->cols;
+    for (size_t i = 0; i < ns; i++) {
+        cols[i] = calloc(s->scales[i].nitems, sizeof **cols);
+        if (cols[i] == NULL) {
+            st = err_set(r->err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        for (size_t j = 0; j < s->scales[i].nitems; j++)
+            cols[i][j] = column_of(r, s->scales[i].items[j]);
+    }
+    int failed = 0;
+    wave_data w = r->w;
+    const inputs *in = &r->in;
+    scale_result **results = r->results;
+#pragma omp parallel for schedule(dynamic) default(none)                       \
+    shared(s, ns, w, cols, errs, results, in) reduction(|                      \
+                                                        : failed)
+    for (size_t i = 0; i < ns; i++) {
+        const study_scale *sc = &s->scales[i];
+        scale_input si = {w.n,     sc->nitems, cols[i], sc->reversed,
+                          sc->low, sc->high,   w.group, in->nareas};
+        results[i] = scale_compute(&si, &errs[i]);
+        failed |= results[i] == NULL;
+    }
+    for (size_t i = 0; failed && i < ns; i++)
+        for (size_t k = 0; k < errs[i].n; k++) {
+            err_set(r->err, errs[i].st, "scale", 0, 0, "[scale %s]: %s",
+                    s->scales[i].name, errs[i].msg[k]);
+            st = errs[i].st;
+        }
+done:
+    free(errs);
+    return st;
 }
 
 /* The exchanges stage in two halves: the file, read with every thread
@@ -854,9 +871,9 @@ static status read_map(run_ctx *r, error_buf *err)
     return geojson_load(s->map_file, shown, s->areas_area, &r->geo, err);
 }
 
-/* The jobs that run side by side: one ecometric model per scale, the
- * exchanges' indices, the inputs' hashes for the manifest, the map, then
- * the measures of each scale. */
+/* The jobs that run side by side after the scales: one ecometric model
+ * per scale, the exchanges' indices, the inputs' hashes for the manifest
+ * and the map. */
 typedef struct {
     status st;
     double seconds;
@@ -873,17 +890,14 @@ static void run_job(run_ctx *r, size_t k, int has_x, status xst, job *j)
         j->st = has_x && xst == ST_OK ? reciprocity(r, j->err) : ST_OK;
     else if (k == ns + 1)
         j->st = hash_inputs(r, j->err);
-    else if (k == ns + 2)
-        j->st = read_map(r, j->err);
     else
-        j->st =
-            r->in.survey != NULL ? compute_scale(r, k - ns - 3, j->err) : ST_OK;
+        j->st = read_map(r, j->err);
     j->seconds = omp_get_wtime() - start;
 }
 
 /* The jobs' order: the ecometric models biggest first (by items and
  * covariates), so that no thread starts a big one last while the others
- * wait, then the rest in turn, the scales' small jobs last. */
+ * wait, then the rest in turn. */
 static void order_jobs(const study *s, size_t *order, size_t njobs)
 {
     for (size_t k = 0; k < njobs; k++)
@@ -901,26 +915,24 @@ static void order_jobs(const study *s, size_t *order, size_t njobs)
     }
 }
 
-/* The files are read first, each with every thread. The scales'
- * measures, the ecometric models (one per scale), the exchanges' indices,
+/* The files are read first, each with every thread, then the scales are
+ * computed. The ecometric models (one per scale), the exchanges' indices,
  * the inputs' hashes and the map share nothing, so they run side by side,
  * each job on one thread (nested regions run on the thread that meets
  * them): a few big jobs scale better on two cores than each job's own
  * loops. Results and messages are as if everything ran in turn (load,
  * scales, ecometric, exchanges, and the map where the report reads it):
- * the first error in that order is the one reported (every failing
- * scale's, as a run in turn stops after the scales), and warnings keep
- * that order. The ecometric stage's seconds are the jobs' wall time; the
- * scales' are their preparation and their own jobs', and the exchanges'
- * the file's and its own job's, so at more than one thread they overlap
- * it. */
+ * the first error in that order is the one reported, and warnings keep
+ * that order. The ecometric stage's seconds
+ * are the jobs' wall time; the exchanges' are the file's and its own
+ * job's, so at more than one thread they overlap. */
 static status first_stages(run_ctx *r, double *t)
 {
     status st = inputs_load(r->s, &r->in, r->err);
     if (st != ST_OK || (st = stage_done(r, T_LOAD, t)) != ST_OK)
         return st;
     warn_small_areas(r);
-    size_t ns = r->s->nscales, njobs = 2 * ns + 3;
+    size_t ns = r->s->nscales, njobs = ns + 3;
     job *jobs = calloc(njobs, sizeof *jobs);
     size_t *order = calloc(njobs, sizeof *order);
     error_buf *xerr = calloc(1, sizeof *xerr);
@@ -940,8 +952,9 @@ static status first_stages(run_ctx *r, double *t)
     double x_read = omp_get_wtime() - *t;
     *t = omp_get_wtime();
     if (r->in.survey != NULL)
-        st = prepare_scales(r);
-    double scales = omp_get_wtime() - *t;
+        st = stage_scales(r);
+    if (st == ST_OK)
+        st = stage_done(r, T_SCALES, t);
     if (st == ST_OK) {
         order_jobs(r->s, order, njobs);
 #pragma omp parallel for schedule(dynamic, 1) default(none)                    \
@@ -950,19 +963,6 @@ static status first_stages(run_ctx *r, double *t)
             run_job(r, order[i], has_x, xst, &jobs[order[i]]);
     }
     /* the first failure in the order of a sequential run */
-    for (size_t k = ns + 3; k < njobs; k++) {
-        const job *j = &jobs[k];
-        scales += j->seconds;
-        for (size_t m = 0; st == ST_OK && j->st != ST_OK && m < j->err->n; m++)
-            err_set(r->err, j->st, "scale", 0, 0, "[scale %s]: %s",
-                    r->s->scales[k - ns - 3].name, j->err->msg[m]);
-    }
-    for (size_t k = ns + 3; st == ST_OK && k < njobs; k++)
-        st = jobs[k].st;
-    r->seconds[T_SCALES] = scales;
-    if (st == ST_OK && r->c.progress && !r->c.quiet)
-        fprintf(stderr, "ecometer: %-9s %8.3f s\n", stage_names[T_SCALES],
-                scales);
     for (size_t k = 0; st == ST_OK && k < ns; k++)
         if (jobs[k].st != ST_OK) {
             *r->err = *jobs[k].err;
