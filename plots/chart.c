@@ -24,21 +24,10 @@ const chart_rgb chart_grid = {0.90, 0.90, 0.90};
 
 static const char font_family[] = "DejaVu Sans";
 
-enum { MAX_MARKERS = 16 };
-
-/* A dot drawn once and placed many times (chart_dot). */
-typedef struct {
-    double r, alpha;
-    chart_rgb colour;
-    cairo_surface_t *s;
-} marker;
-
 struct chart {
     cairo_t *cr;
     PangoLayout *layout;
     double width, height;
-    marker markers[MAX_MARKERS];
-    size_t nmarkers;
 };
 
 double chart_map(const chart_scale *s, double v)
@@ -99,55 +88,6 @@ void chart_tick_label(double v, double step, char *buf, size_t size)
     if (fabs(v) < step * 1e-6)
         v = 0;
     snprintf(buf, size, "%.*f", decimals, v);
-}
-
-/* The marker for dots of radius r in colour at alpha, made on first use;
- * NULL when there is no room for another or Cairo fails. */
-static cairo_surface_t *marker_for(chart *c, double r, const chart_rgb *colour,
-                                   double alpha)
-{
-    for (size_t k = 0; k < c->nmarkers; k++) {
-        const marker *m = &c->markers[k];
-        if (m->r == r && m->alpha == alpha && m->colour.r == colour->r &&
-            m->colour.g == colour->g && m->colour.b == colour->b)
-            return m->s;
-    }
-    if (c->nmarkers == MAX_MARKERS)
-        return NULL;
-    /* its corner at the origin: Cairo 1.16's SVG misplaces and clips a
-     * drawing whose extents start elsewhere */
-    cairo_rectangle_t extent = {0, 0, 2 * r, 2 * r};
-    cairo_surface_t *s =
-        cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extent);
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgba(cr, colour->r, colour->g, colour->b, alpha);
-    cairo_arc(cr, r, r, r, 0, 2 * M_PI);
-    cairo_fill(cr);
-    cairo_destroy(cr);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
-        return NULL;
-    }
-    c->markers[c->nmarkers++] = (marker){r, alpha, *colour, s};
-    return s;
-}
-
-void chart_dot(chart *c, double x, double y, double r, const chart_rgb *colour,
-               double alpha)
-{
-    cairo_t *cr = c->cr;
-    cairo_surface_t *m =
-        cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_SVG
-            ? marker_for(c, r, colour, alpha)
-            : NULL;
-    if (m != NULL) {
-        cairo_set_source_surface(cr, m, x - r, y - r);
-        cairo_paint(cr);
-        return;
-    }
-    cairo_set_source_rgba(cr, colour->r, colour->g, colour->b, alpha);
-    cairo_arc(cr, x, y, r, 0, 2 * M_PI);
-    cairo_fill(cr);
 }
 
 cairo_t *chart_cairo(chart *c)
@@ -297,7 +237,7 @@ status chart_draw_on(cairo_t *cr, chart_draw_fn draw, const void *data,
                      double width, double height, const char *name,
                      error_buf *err)
 {
-    chart c = {.cr = cr, .width = width, .height = height};
+    chart c = {cr, NULL, width, height};
     cairo_save(cr);
     cairo_rectangle(cr, 0, 0, width, height);
     cairo_clip(cr);
@@ -313,8 +253,6 @@ status chart_draw_on(cairo_t *cr, chart_draw_fn draw, const void *data,
     cairo_paint(cr);
     int drawn = draw(&c, data);
     cairo_status_t cs = cairo_status(cr);
-    for (size_t k = 0; k < c.nmarkers; k++)
-        cairo_surface_destroy(c.markers[k].s);
     g_object_unref(c.layout);
     g_object_unref(pc);
     cairo_font_options_destroy(fo);

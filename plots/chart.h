@@ -77,16 +77,6 @@ double chart_text(chart *c, double x, double y, const char *text,
 void chart_text_size(chart *c, const char *text, const chart_font *f, double *w,
                      double *h);
 
-/* A filled dot of radius r centred at (x, y), as cairo_arc and
- * cairo_fill draw it. On SVG each colour's dot is drawn once and placed
- * with <use>: Cairo writes an arc as a path of a dozen numbers, and a
- * plot of 35,672 areas took 0.3 s and 8.7 MB that way against 0.08 s and
- * 2.5 MB (measured here, Cairo 1.16); PDF and PNG draw the arc itself
- * (a placed drawing costs the PDF four times as much). The source and
- * the path are left changed. */
-void chart_dot(chart *c, double x, double y, double r, const chart_rgb *colour,
-               double alpha);
-
 cairo_t *chart_cairo(chart *c);
 double chart_width(const chart *c);
 double chart_height(const chart *c);

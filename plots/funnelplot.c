@@ -102,8 +102,11 @@ int funnelplot_draw(chart *c, const void *data)
                                                         : &chart_palette[1])
                                    : (d->flag998[i] < 0 ? &chart_palette[5]
                                                         : &chart_palette[0]);
-            chart_dot(c, chart_map(&xs, d->x[i]), chart_map(&ys, d->y[i]), r,
-                      col, flagged ? 0.95 : 0.6);
+            cairo_set_source_rgba(cr, col->r, col->g, col->b,
+                                  flagged ? 0.95 : 0.6);
+            cairo_arc(cr, chart_map(&xs, d->x[i]), chart_map(&ys, d->y[i]), r,
+                      0, 2 * M_PI);
+            cairo_fill(cr);
         }
     cairo_restore(cr);
     /* name the most extreme areas beyond 99.8%, skipping a name that

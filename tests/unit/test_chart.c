@@ -3,8 +3,7 @@
  * (linear scales both ways, nice ticks, nice ranges, tick labels), and its
  * outputs: an SVG that carries the figure's <title> (escaped) right after
  * the <svg> tag, a PNG at twice the size in pixels that decodes and is not
- * blank, both identical when drawn twice; dots (chart_dot) placed on SVG
- * as one drawing per colour, and drawn where they belong on PNG.
+ * blank, both identical when drawn twice.
  */
 #include "unit.h"
 
@@ -206,56 +205,6 @@ static void test_scatter_hexes(void **state)
     free(y);
 }
 
-/* Three dots in two colours, on a 100 x 100 figure. */
-static int dots_draw(chart *c, const void *data)
-{
-    (void)data;
-    chart_dot(c, 20, 30, 3, &chart_palette[0], 0.6);
-    chart_dot(c, 70, 30, 3, &chart_palette[0], 0.6);
-    chart_dot(c, 50, 80, 3, &chart_palette[1], 1);
-    return 0;
-}
-
-static size_t count(const char *s, const char *what)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, what)) != NULL; p++)
-        n++;
-    return n;
-}
-
-static void test_dots(void **state)
-{
-    (void)state;
-    error_buf err = {0};
-    char *svg = NULL;
-    size_t n = 0;
-    assert_int_equal(
-        chart_draw_svg(dots_draw, NULL, 100, 100, "d", &svg, &n, &err), ST_OK);
-    char *text = strndup(svg, n);
-    /* each colour drawn once, each dot a <use> of it, placed by its corner */
-    assert_int_equal(count(text, "<use xlink:href=\"#surface"), 3);
-    assert_non_null(strstr(text, "matrix(1,0,0,1,17,27)"));
-    assert_non_null(strstr(text, "matrix(1,0,0,1,47,77)"));
-    assert_int_equal(count(text, "fill-opacity:0.6"), 1);
-    free(text);
-    free(svg);
-    cairo_surface_t *image =
-        chart_draw_png(dots_draw, NULL, 100, 100, "d", &err);
-    assert_non_null(image);
-    cairo_surface_flush(image);
-    const unsigned char *px = cairo_image_surface_get_data(image);
-    int stride = cairo_image_surface_get_stride(image);
-    /* at twice the size: the centres are inked, a point between is not */
-    const uint32_t *row60 = (const uint32_t *)(px + 60 * (size_t)stride);
-    const uint32_t *row160 = (const uint32_t *)(px + 160 * (size_t)stride);
-    assert_true((row60[40] & 0xffffffu) != 0xffffffu);
-    assert_true((row60[140] & 0xffffffu) != 0xffffffu);
-    assert_true((row60[90] & 0xffffffu) == 0xffffffu);
-    assert_true((row160[100] & 0xffffffu) != 0xffffffu);
-    cairo_surface_destroy(image);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,7 +215,6 @@ int main(void)
         cmocka_unit_test(test_map_projection),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_scatter_hexes),
-        cmocka_unit_test(test_dots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
