@@ -357,7 +357,8 @@ status report_figure(report *r, const char *name, const char *title,
         size_t cap = r->figures_cap ? 2 * r->figures_cap : 16;
         figure_out **more = realloc(r->figures, cap * sizeof *more);
         if (more == NULL)
-            return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+            return earlier_failure(
+                r, err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory"), err);
         r->figures = more;
         r->figures_cap = cap;
     }
