@@ -78,9 +78,10 @@ static size_t find_slot(const intern *in, const char *s, size_t len, uint32_t h)
     }
 }
 
-static int grow_slots(intern *in)
+/* Moves the slots into a table of n, a power of two above twice the
+ * count. */
+static int resize_slots(intern *in, size_t n)
 {
-    size_t n = in->nslots * 2;
     uint64_t *slots = calloc(n, sizeof *slots);
     if (slots == NULL)
         return -1;
@@ -144,11 +145,19 @@ int32_t intern_add(intern *in, const char *s, size_t len)
     in->length[code] = (uint32_t)len;
     in->arena_len += len + 1;
     in->slots[slot] = (uint64_t)h << 32 | ((uint64_t)code + 1);
-    if (in->count * 2 > in->nslots && grow_slots(in) != 0) {
+    if (in->count * 2 > in->nslots && resize_slots(in, in->nslots * 2) != 0) {
         /* The string is stored and findable; only the resize failed. */
         return -1;
     }
     return (int32_t)code;
+}
+
+int intern_reserve(intern *in, size_t count)
+{
+    size_t n = in->nslots;
+    while (n < count * 2 && n < ((size_t)1 << 32))
+        n *= 2;
+    return n == in->nslots ? 0 : resize_slots(in, n);
 }
 
 size_t intern_count(const intern *in)

@@ -25,6 +25,11 @@ void intern_free(intern *in);
  * out of memory. s is copied; the copy is NUL-terminated. */
 int32_t intern_add(intern *in, const char *s, size_t len);
 
+/* Makes room for `count` strings in all, so that adding them does not
+ * resize the table again and again. Returns 0, or -1 when out of memory
+ * (the interner stays as it was). */
+int intern_reserve(intern *in, size_t count);
+
 /* The code of s when present, else -1. */
 int32_t intern_find(const intern *in, const char *s, size_t len);
 

@@ -257,15 +257,23 @@ static int reserve_rows(table *t, size_t need)
  * once instead of doubling: a column below the allocator's mmap
  * threshold that doubles is copied into memory touched for the first
  * time, which is slow on virtual machines (README, Speed). Room never
- * used is never touched. Only a guess: too little means growing as
- * before, and running out of memory here is left to the next row. */
+ * used is never touched. The strings' table likewise, for as many new
+ * strings per byte as the first bytes had (ids all distinct, as a
+ * survey's respondents, would otherwise resize it a dozen times, each
+ * a pass over every string so far on the one thread that adds them).
+ * Only a guess: too little means growing as before, and running out of
+ * memory here is left to the next row. */
 static void reserve_for_file(table *t, size_t file_bytes, size_t bytes_read)
 {
     if (t->nrows == 0 || bytes_read == 0 || bytes_read >= file_bytes)
         return;
-    double rows = (double)file_bytes / (double)bytes_read * (double)t->nrows;
+    double scale = (double)file_bytes / (double)bytes_read;
+    double rows = scale * (double)t->nrows;
+    double strings = scale * (double)intern_count(t->strings);
     if (rows < 1e9)
         (void)reserve_rows(t, (size_t)(rows * 1.02) + 1024);
+    if (strings < 1e9)
+        (void)intern_reserve(t->strings, (size_t)(strings * 1.02) + 1024);
 }
 
 static int reserve_row(loader *ld)
@@ -621,6 +629,8 @@ static struct {
     size_t piece_bytes; /* the size a piece aims at */
 } parallel = {8u << 20, 4u << 20};
 
+enum { MIN_WINDOWS = 12 };
+
 void table_tune_parallel(size_t min_bytes, size_t piece_bytes)
 {
     parallel.min_bytes = min_bytes;
@@ -635,6 +645,7 @@ typedef struct {
     size_t lines; /* lines it spans */
     int32_t *map; /* per string of t: its code in the whole table, or -1 */
     int ok;
+    size_t row0, line0; /* where its rows go in the whole table */
 } piece;
 
 enum {
@@ -709,49 +720,53 @@ static void find_strings(piece *p, const table *t)
                                 intern_len(local, (int32_t)k));
 }
 
-/* Appends a parsed piece to t; its lines start at line_base. Returns 1,
- * or 0 when out of memory. */
-static int append_piece(table *t, const piece *p, size_t line_base)
+/* Adds a parsed piece's strings that are new to t, in the order they
+ * first appear, completing its map. Returns 1, or 0 when out of memory. */
+static int add_new_strings(table *t, const piece *p)
 {
-    const table *src = p->t;
-    size_t n = src->nrows, ncodes = intern_count(src->strings);
-    int32_t *map = p->map;
-    if (!reserve_rows(t, t->nrows + n))
-        return 0;
+    const intern *local = p->t->strings;
+    size_t ncodes = intern_count(local);
     for (size_t k = 0; k < ncodes; k++) {
-        if (map[k] < 0)
-            map[k] =
-                intern_add(t->strings, intern_text(src->strings, (int32_t)k),
-                           intern_len(src->strings, (int32_t)k));
-        if (map[k] < 0)
+        if (p->map[k] < 0)
+            p->map[k] = intern_add(t->strings, intern_text(local, (int32_t)k),
+                                   intern_len(local, (int32_t)k));
+        if (p->map[k] < 0)
             return 0;
     }
+    return 1;
+}
+
+/* Copies a piece's rows into t at row p->row0, their lines from
+ * p->line0 on, and its codes through its map: the rows are reserved and
+ * the strings added, so pieces copy side by side. */
+static void copy_rows(table *t, const piece *p)
+{
+    const table *src = p->t;
+    size_t n = src->nrows, at = p->row0;
     for (size_t r = 0; r < n; r++)
-        t->line[t->nrows + r] = line_base + src->line[r] - 1;
+        t->line[at + r] = p->line0 + src->line[r] - 1;
     for (size_t c = 0; c < t->ncols; c++) {
         const column *from = &src->cols[c];
         column *to = &t->cols[c];
         if (!to->present) /* filled at the end, as missing */
             continue;
         if (to->num != NULL)
-            memcpy(to->num + t->nrows, from->num, n * sizeof *to->num);
+            memcpy(to->num + at, from->num, n * sizeof *to->num);
         for (size_t r = 0; to->code != NULL && r < n; r++)
-            to->code[t->nrows + r] =
-                from->code[r] < 0 ? -1 : map[from->code[r]];
+            to->code[at + r] = from->code[r] < 0 ? -1 : p->map[from->code[r]];
     }
-    t->nrows += n;
-    return 1;
 }
 
 /* Cuts buf[0, have) into at most `most` pieces of about piece_bytes at
  * safe line ends; the rest waits for more of the file unless at_eof.
  * Returns the number of pieces and the bytes they cover in *used. */
 static size_t cut_pieces(const char *buf, size_t have, int at_eof,
-                         piece *pieces, size_t most, size_t *used)
+                         size_t piece_bytes, piece *pieces, size_t most,
+                         size_t *used)
 {
     size_t n = 0, start = 0;
     while (n < most && start < have) {
-        size_t target = start + parallel.piece_bytes;
+        size_t target = start + piece_bytes;
         size_t end = target < have
                          ? safe_cut(buf + start, have - start, target - start)
                          : 0;
@@ -788,15 +803,33 @@ typedef struct {
 } window;
 
 /* Appends w's parsed pieces to t in order (lines from *line on), and
- * frees them. Returns ok, cleared by a piece that failed or by running
- * out of memory. */
+ * frees them: the strings new to t are added in order, by this thread,
+ * then the pieces' rows are copied as tasks. Returns ok, cleared by a
+ * piece that failed or by running out of memory. */
 static int append_window(table *t, window *w, size_t *line, int ok)
 {
+    size_t rows = t->nrows;
+    for (size_t k = 0; k < w->n && ok; k++) {
+        piece *p = &w->p[k];
+        ok = p->ok && add_new_strings(t, p);
+        p->row0 = rows;
+        p->line0 = *line;
+        rows += ok ? p->t->nrows : 0;
+        *line += p->lines;
+    }
+    ok = ok && reserve_rows(t, rows);
+    if (ok) {
+#pragma omp taskgroup
+        for (size_t k = 0; k < w->n; k++) {
+            const piece *p = &w->p[k];
+#pragma omp task default(none) firstprivate(p) shared(t)
+            copy_rows(t, p);
+        }
+        t->nrows = rows;
+    }
     for (size_t k = 0; k < w->n; k++) {
         piece *p = &w->p[k];
-        ok = ok && p->ok && append_piece(t, p, *line);
         t->pieces++;
-        *line += p->lines;
         table_free(p->t);
         free(p->map);
         p->t = NULL;
@@ -842,7 +875,17 @@ static table *load_parallel(const table_request *req, FILE *f,
                             size_t file_bytes, int threads)
 {
     table *t = table_alloc(req);
-    size_t most = (size_t)threads * 2, cap = parallel.piece_bytes * most;
+    size_t most = (size_t)threads * 2;
+    /* Pieces small enough for the file to make MIN_WINDOWS windows, but
+     * not below a quarter of piece_bytes: the first window's parse and
+     * the last one's strings are one thread's work. */
+    size_t piece_bytes = file_bytes / (most * MIN_WINDOWS);
+    size_t least = parallel.piece_bytes / 4 ? parallel.piece_bytes / 4 : 1;
+    if (piece_bytes > parallel.piece_bytes)
+        piece_bytes = parallel.piece_bytes;
+    if (piece_bytes < least)
+        piece_bytes = least;
+    size_t cap = piece_bytes * most;
     char *buf = malloc(cap);
     window w[2] = {{calloc(most, sizeof(piece)), 0},
                    {calloc(most, sizeof(piece)), 0}};
@@ -871,8 +914,8 @@ static table *load_parallel(const table_request *req, FILE *f,
             ok = !at_eof; /* no line end after the header: stream it */
         }
         if (ok && !first)
-            n = cut_pieces(buf + skip, have - skip, at_eof, w[cur].p, most,
-                           &used);
+            n = cut_pieces(buf + skip, have - skip, at_eof, piece_bytes,
+                           w[cur].p, most, &used);
         if (ok && n == 0 && !at_eof) { /* a row longer than the window */
             char *bigger = realloc(buf, cap * 2);
             ok = bigger != NULL;
@@ -899,8 +942,12 @@ static table *load_parallel(const table_request *req, FILE *f,
         memmove(buf, buf + skip + used, have - skip - used);
         have -= skip + used;
     }
-    ok = append_window(t, &w[!cur], &line, ok);
-    ok = append_window(t, &w[cur], &line, ok); /* frees what is left */
+#pragma omp parallel default(none) shared(t, w, cur, line, ok)
+#pragma omp single
+    {
+        ok = append_window(t, &w[!cur], &line, ok);
+        ok = append_window(t, &w[cur], &line, ok); /* frees what is left */
+    }
     ok = ok && !ferror(f) && t->nrows > 0;
     if (ok) {
         fill_absent(t);

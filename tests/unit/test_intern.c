@@ -156,6 +156,33 @@ static void test_100000_strings_survive_resizing(void **state)
     intern_free(in);
 }
 
+/* Reserving room part way, more than once and less than there is,
+ * keeps every code and text, and later strings still get the next codes. */
+static void test_reserve_keeps_codes(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    intern *in = intern_create();
+    assert_non_null(in);
+    char key[64];
+    for (size_t i = 0; i < N; i++) {
+        if (i == 5000)
+            assert_int_equal(intern_reserve(in, 3 * N), 0);
+        if (i == 7000)
+            assert_int_equal(intern_reserve(in, 10), 0); /* less: no-op */
+        int n = snprintf(key, sizeof key, "R%zu", i);
+        assert_int_equal(intern_add(in, key, (size_t)n), (int32_t)i);
+    }
+    assert_int_equal(intern_count(in), N);
+    for (size_t i = 0; i < N; i++) {
+        int n = snprintf(key, sizeof key, "R%zu", i);
+        assert_int_equal(intern_find(in, key, (size_t)n), (int32_t)i);
+        assert_string_equal(intern_text(in, (int32_t)i), key);
+    }
+    assert_int_equal(intern_find(in, "R20000", 6), -1);
+    intern_free(in);
+}
+
 static void test_free_null(void **state)
 {
     (void)state;
@@ -180,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_lengths_and_copies),
         cmocka_unit_test(test_embedded_nul_bytes),
         cmocka_unit_test(test_100000_strings_survive_resizing),
+        cmocka_unit_test(test_reserve_keeps_codes),
         cmocka_unit_test(test_free_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
