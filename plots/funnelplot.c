@@ -90,6 +90,10 @@ int funnelplot_draw(chart *c, const void *data)
     cairo_set_dash(cr, NULL, 0, 0);
     /* within first, then the flagged on top */
     double r = m > 5000 ? 1.2 : m > 500 ? 2 : 3;
+    /* each dot a zero-length line with round caps: a disc of diameter
+     * 2r that SVG and PDF write as two points rather than four curves */
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_line_width(cr, 2 * r);
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0; k < m; k++) {
             size_t i = o[k].i;
@@ -104,9 +108,10 @@ int funnelplot_draw(chart *c, const void *data)
                                                         : &chart_palette[0]);
             cairo_set_source_rgba(cr, col->r, col->g, col->b,
                                   flagged ? 0.95 : 0.6);
-            cairo_arc(cr, chart_map(&xs, d->x[i]), chart_map(&ys, d->y[i]), r,
-                      0, 2 * M_PI);
-            cairo_fill(cr);
+            double px = chart_map(&xs, d->x[i]), py = chart_map(&ys, d->y[i]);
+            cairo_move_to(cr, px, py);
+            cairo_line_to(cr, px, py);
+            cairo_stroke(cr);
         }
     cairo_restore(cr);
     /* name the most extreme areas beyond 99.8%, skipping a name that
