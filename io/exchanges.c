@@ -206,6 +206,38 @@ static int in_window(const exchanges_request *req, const table *t, size_t col,
            !(req->has_to && day > req->to);
 }
 
+enum { COPY_BLOCK = 1 << 16 };
+
+/* Copies the kept rows of t into x with their dense codes, a block of
+ * rows at a time, side by side: the arrays are touched for the first
+ * time here, which on one thread took longer than numbering the ids. */
+static void copy_kept(exchanges *x, const table *t,
+                      const exchanges_request *req, const unsigned char *kept,
+                      const size_t *first_kept, size_t nblocks,
+                      const coder *ids, const coder *areas)
+{
+    size_t n = table_nrows(t);
+    const int32_t *g = table_codes(t, 0), *rc = table_codes(t, 1);
+    const int32_t *a = table_codes(t, 3), *role = table_codes(t, 4);
+    const double *h = table_numbers(t, 2);
+    int32_t prof = req->professional ? table_lookup(t, req->professional) : -1;
+#pragma omp parallel for schedule(static) default(none) shared(                \
+    x, kept, first_kept, nblocks, ids, areas, n, g, rc, a, role, h, prof)
+    for (size_t b = 0; b < nblocks; b++) {
+        size_t i = first_kept[b], end = (b + 1) * COPY_BLOCK;
+        for (size_t r = b * COPY_BLOCK; r < end && r < n; r++) {
+            if (!kept[r])
+                continue;
+            x->giver[i] = ids->dense[g[r]];
+            x->receiver[i] = ids->dense[rc[r]];
+            x->area[i] = areas->dense[a[r]];
+            x->professional[i] = prof >= 0 && role[r] == prof;
+            x->hours[i] = h[r];
+            i++;
+        }
+    }
+}
+
 static status load_rows(const exchanges_request *req, exchanges *x,
                         error_buf *err)
 {
@@ -233,11 +265,26 @@ static status load_rows(const exchanges_request *req, exchanges *x,
         goto done;
     }
     const int32_t *g = table_codes(t, 0), *rc = table_codes(t, 1);
-    const int32_t *a = table_codes(t, 3), *role = table_codes(t, 4);
+    const int32_t *a = table_codes(t, 3);
     const double *h = table_numbers(t, 2);
-    int32_t prof = req->professional ? table_lookup(t, req->professional) : -1;
     const char *names[] = {req->giver, req->receiver, req->hours, req->area};
+    /* kept[r]: row r is an exchange (no value missing, inside the
+     * window); first_kept[b]: the kept rows before block b */
+    size_t nblocks = n / COPY_BLOCK + 1;
+    unsigned char *kept = malloc(n ? n : 1);
+    size_t *first_kept = malloc(nblocks * sizeof *first_kept);
+    if (kept == NULL || first_kept == NULL) {
+        free(kept);
+        free(first_kept);
+        st = err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    /* In order, on one thread: the messages, and codes numbered as the
+     * ids first appear. */
+    size_t nkept = 0;
     for (size_t r = 0; r < n; r++) {
+        if (r % COPY_BLOCK == 0)
+            first_kept[r / COPY_BLOCK] = nkept;
         int bad = 0;
         for (size_t c = 0; c < 4; c++) {
             int missing = c == 2 ? isnan(h[r]) : table_codes(t, c)[r] < 0;
@@ -251,14 +298,19 @@ static status load_rows(const exchanges_request *req, exchanges *x,
             in_window(req, t, 5, r, req->date ? req->date : "date", err);
         if (inside < 0)
             st = ST_EDATA;
-        if (bad || inside <= 0) {
-            x->outside += inside == 0;
-            continue;
+        kept[r] = !bad && inside > 0;
+        x->outside += inside == 0;
+        if (kept[r]) {
+            coder_code(&ids, t, g[r]);
+            coder_code(&ids, t, rc[r]);
+            coder_code(&areas, t, a[r]);
+            nkept++;
         }
-        int32_t giver = coder_code(&ids, t, g[r]);
-        append(x, giver, coder_code(&ids, t, rc[r]),
-               coder_code(&areas, t, a[r]), prof >= 0 && role[r] == prof, h[r]);
     }
+    copy_kept(x, t, req, kept, first_kept, nblocks, &ids, &areas);
+    x->n = nkept;
+    free(kept);
+    free(first_kept);
 done:
     keep_codes(x, &ids, &areas);
     return st;

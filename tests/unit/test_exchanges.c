@@ -277,6 +277,59 @@ static void test_rows_window(void **state)
     exchanges_free(x);
 }
 
+/* 200,000 rows, every third outside the window: the rows kept are
+ * copied a block of rows at a time, side by side, and must land in
+ * order with codes numbered as the ids first appear in the kept rows. */
+static void test_rows_many_blocks(void **state)
+{
+    const char *dir = *state;
+    enum { N = 200000 };
+    size_t cap = (size_t)N * 64 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap,
+                            "giver_id,receiver_id,hours,area_id,giver_role,"
+                            "date\n");
+    for (size_t r = 0; r < N; r++)
+        len += (size_t)snprintf(
+            text + len, cap - len, "G%zu,R%zu,%zu.5,A%zu,%s,2025-03-%02d\n",
+            r % 5003, r % 7001, r % 9, r % 11,
+            r % 4 == 0 ? "professional" : "volunteer", r % 3 == 2 ? 20 : 2);
+    exchanges_request req = rows_request();
+    req.has_to = 1;
+    req.to = days_of("2025-03-10");
+    error_buf err;
+    exchanges *x = load_rows(dir, text, req, &err);
+    free(text);
+    assert_non_null(x);
+    assert_int_equal(err.n, 0);
+    assert_int_equal(exchanges_outside_window(x), N / 3);
+    assert_int_equal(exchanges_count(x), N - N / 3);
+    const int32_t *g = exchanges_giver(x), *rc = exchanges_receiver(x);
+    const int32_t *a = exchanges_area(x);
+    size_t i = 0;
+    char want[32];
+    for (size_t r = 0; r < N; r++) {
+        if (r % 3 == 2)
+            continue;
+        snprintf(want, sizeof want, "G%zu", r % 5003);
+        assert_string_equal(exchanges_id(x, g[i]), want);
+        snprintf(want, sizeof want, "R%zu", r % 7001);
+        assert_string_equal(exchanges_id(x, rc[i]), want);
+        snprintf(want, sizeof want, "A%zu", r % 11);
+        assert_string_equal(exchanges_area_id(x, a[i]), want);
+        assert_int_equal(exchanges_professional(x)[i], r % 4 == 0);
+        assert_close(exchanges_hours(x)[i], (double)(r % 9) + 0.5, 0);
+        i++;
+    }
+    /* first appearances in the kept rows: G0 R0 G1 R1 (row 2 is out) G3 */
+    assert_string_equal(exchanges_id(x, 0), "G0");
+    assert_string_equal(exchanges_id(x, 1), "R0");
+    assert_string_equal(exchanges_id(x, 3), "R1");
+    assert_string_equal(exchanges_id(x, 4), "G3");
+    exchanges_free(x);
+}
+
 static void test_rows_no_date_column(void **state)
 {
     const char *dir = *state;
@@ -579,6 +632,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rows_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_other_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rows_many_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_no_date_column, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rows_dates_ignored_without_window,

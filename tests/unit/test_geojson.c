@@ -66,7 +66,7 @@ static void test_errors(void **state)
 {
     (void)state;
     expect_error("{\"type\":\"FeatureCollection\",\n\"features\":[}",
-                 "b.geojson:2:");
+                 "b.geojson:2:13:");
     expect_error("{\"type\":\"Feature\"}", "expected a FeatureCollection");
     expect_error("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"
                  "\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
@@ -88,9 +88,27 @@ static void test_errors(void **state)
                  "at least 4 positions");
 }
 
+static void test_missing_file(void **state)
+{
+    (void)state;
+    char *dir = unit_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/none.geojson", dir);
+    geo_areas g;
+    error_buf err = {0};
+    assert_int_equal(geojson_load(path, "none.geojson", "area_id", &g, &err),
+                     ST_EDATA);
+    assert_int_equal(err.n, 1);
+    assert_non_null(strstr(err.msg[0], "none.geojson: unable to open "));
+    assert_non_null(strstr(err.msg[0], "No such file or directory"));
+    assert_null(g.id);
+    unit_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_read),
-                                       cmocka_unit_test(test_errors)};
+                                       cmocka_unit_test(test_errors),
+                                       cmocka_unit_test(test_missing_file)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
