@@ -4,6 +4,7 @@
 #include "inputs.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,10 +112,60 @@ static int by_keys(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
+static status report_duplicate(const table *t, size_t col, size_t row,
+                               size_t first, int32_t code, const char *what,
+                               int by_wave, error_buf *err)
+{
+    return err_set(err, ST_EDATA, table_display(t), table_line(t, row),
+                   table_field(t, col),
+                   "duplicate %s \"%s\" (first on line %zu)%s", what,
+                   table_text(t, code), table_line(t, first),
+                   by_wave ? " in the same wave" : "");
+}
+
+/* Reports ids that repeat, without a wave: each id's first two rows
+ * found in one pass over the rows, by its code, then the ids in the
+ * order of their codes; the messages of the sort in check_unique, without
+ * sorting a million respondents. */
+static status check_unique_codes(const table *t, size_t col, const char *what,
+                                 error_buf *err)
+{
+    size_t n = table_nrows(t), ncodes = table_ncodes(t);
+    const int32_t *codes = table_codes(t, col);
+    size_t *first = malloc((ncodes ? ncodes : 1) * sizeof *first);
+    size_t *second = malloc((ncodes ? ncodes : 1) * sizeof *second);
+    if (first == NULL || second == NULL) {
+        free(first);
+        free(second);
+        return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t c = 0; c < ncodes; c++)
+        first[c] = second[c] = SIZE_MAX;
+    for (size_t r = 0; r < n; r++) {
+        int32_t c = codes[r];
+        if (c < 0)
+            continue;
+        if (first[c] == SIZE_MAX)
+            first[c] = r;
+        else if (second[c] == SIZE_MAX)
+            second[c] = r;
+    }
+    status st = ST_OK;
+    for (size_t c = 0; c < ncodes; c++)
+        if (second[c] != SIZE_MAX)
+            st = report_duplicate(t, col, second[c], first[c], (int32_t)c, what,
+                                  0, err);
+    free(first);
+    free(second);
+    return st;
+}
+
 /* Reports ids that repeat within a key (the wave, or nothing). */
 static status check_unique(const table *t, size_t col, const double *by,
                            const char *what, error_buf *err)
 {
+    if (by == NULL)
+        return check_unique_codes(t, col, what, err);
     size_t n = table_nrows(t);
     const int32_t *codes = table_codes(t, col);
     keyed_row *k = malloc((n ? n : 1) * sizeof *k);
@@ -122,7 +173,7 @@ static status check_unique(const table *t, size_t col, const double *by,
         return err_set(err, ST_ENOMEM, NULL, 0, 0, "out of memory");
     status st = ST_OK;
     for (size_t r = 0; r < n; r++)
-        k[r] = (keyed_row){by ? (long long)by[r] : 0, codes[r], r};
+        k[r] = (keyed_row){(long long)by[r], codes[r], r};
     qsort(k, n, sizeof *k, by_keys);
     for (size_t i = 1; i < n; i++) {
         if (k[i].key2 < 0 || k[i].key1 != k[i - 1].key1 ||
@@ -132,11 +183,7 @@ static status check_unique(const table *t, size_t col, const double *by,
         while (i + 1 < n && k[i + 1].key1 == k[i].key1 &&
                k[i + 1].key2 == k[i].key2)
             i++; /* report each duplicated id once */
-        st = err_set(err, ST_EDATA, table_display(t), table_line(t, r),
-                     table_field(t, col),
-                     "duplicate %s \"%s\" (first on line %zu)%s", what,
-                     table_text(t, k[i].key2), table_line(t, first),
-                     by ? " in the same wave" : "");
+        st = report_duplicate(t, col, r, first, k[i].key2, what, 1, err);
     }
     free(k);
     return st;

@@ -93,6 +93,12 @@ case("item_decimal_comma", survey_with(7, 'R6,A3,38,"4,0",4,3'))
 case("many_bad_cells", survey_with(2, "R1,A1,34,0,9,x") )
 # --- ids -----------------------------------------------------------------
 case("duplicate_respondent", survey_with(5, "R3,A2,62,3,2,2"))
+# each repeated id once, in the order the ids first appear in the file
+# (A2 as an area id before it is a respondent's), not by line
+case("duplicate_respondents_in_order",
+     "resp_id,area_id,age,coh1,coh2,coh3\n"
+     "R1,A2,34,4,5,4\nR3,A1,51,3,4,4\nR3,A2,29,2,2,3\nA2,A3,62,3,2,2\n"
+     "R1,A3,45,5,4,5\nA2,A1,38,4,4,3\nR1,A1,40,4,4,3\n")
 case("duplicate_area", areas=AREAS + "A2,South again,700\n")
 case("unknown_area", survey_with(6, "R5,A9,45,5,4,5"))
 case("missing_area_id", survey_with(3, "R2,,51,3,4,4"))
