@@ -147,6 +147,10 @@ def two_waves():
     return "\n".join(out) + "\n"
 
 
+# with waves, an id may come back in a later wave but not twice in one
+case("duplicate_respondent_in_wave",
+     two_waves().replace("R2w2,A1,2", "R2w1,A1,2").replace("R5w1,A3,1", "R4w1,A2,1"),
+     study=STUDY.replace("area = area_id\nmissing", "area = area_id\nwave = wave\nmissing"))
 case("evaluate_treated_missing", two_waves(),
      study=STUDY.replace("area = area_id\nmissing", "area = area_id\nwave = wave\nmissing")
      + EVALUATE.format("cohesion", "timebank"))
