@@ -91,7 +91,7 @@ int funnelplot_draw(chart *c, const void *data)
     /* within first, then the flagged on top */
     double r = m > 5000 ? 1.2 : m > 500 ? 2 : 3;
     /* each dot a zero-length line with round caps: a disc of diameter
-     * 2r that SVG and PDF write as two points rather than four curves */
+     * 2r that SVG and PDF write as two points rather than as curves */
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_set_line_width(cr, 2 * r);
     for (int pass = 0; pass < 2; pass++)
