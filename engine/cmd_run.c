@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -758,7 +759,9 @@ static status write_summary(run_ctx *r)
 /* One {file, bytes, sha256} entry; `path` is where it is read from. */
 /* The inputs' hashes, once, for the report and the manifest: each data
  * file by its path as the study names it, then the study file. */
-static status hash_inputs(run_ctx *r, error_buf *err)
+/* Lists the inputs to hash for the manifest: the data files, then the
+ * study file. */
+static void list_inputs(run_ctx *r)
 {
     const study *s = r->s;
     const struct {
@@ -778,7 +781,6 @@ static status hash_inputs(run_ctx *r, error_buf *err)
     const char *base = strrchr(s->path, '/');
     r->inputs[r->ninputs++] =
         (hashed_file){s->path, base ? base + 1 : s->path, "", 0};
-    return hash_files(r->inputs, r->ninputs, err);
 }
 
 static json_t *file_json(const hashed_file *f)
@@ -858,8 +860,6 @@ static status stage_done(run_ctx *r, int stage, double *since)
     return ST_OK;
 }
 
-static status hash_inputs(run_ctx *r, error_buf *err);
-
 /* Reads the [areas] map early, as a job; load_map reports the result
  * where a run in turn would have read it. */
 static status read_map(run_ctx *r, error_buf *err)
@@ -872,8 +872,8 @@ static status read_map(run_ctx *r, error_buf *err)
 }
 
 /* The jobs that run side by side after the scales: one ecometric model
- * per scale, the exchanges' indices, the inputs' hashes for the manifest
- * and the map. */
+ * per scale, the exchanges' indices, the map, and each input's hash for
+ * the manifest. */
 typedef struct {
     status st;
     double seconds;
@@ -889,20 +889,27 @@ static void run_job(run_ctx *r, size_t k, int has_x, status xst, job *j)
     else if (k == ns)
         j->st = has_x && xst == ST_OK ? reciprocity(r, j->err) : ST_OK;
     else if (k == ns + 1)
-        j->st = hash_inputs(r, j->err);
-    else
         j->st = read_map(r, j->err);
+    else {
+        hashed_file *f = &r->inputs[k - ns - 2];
+        j->st = hash_file(f->path, f->name, f->hex, &f->bytes, j->err);
+    }
     j->seconds = omp_get_wtime() - start;
 }
 
-/* The jobs' order: the ecometric models biggest first (by items and
- * covariates), so that no thread starts a big one last while the others
- * wait, then the rest in turn. */
-static void order_jobs(const study *s, size_t *order, size_t njobs)
+/* The jobs' order, longest first as far as we can tell, so that no
+ * thread starts a long one while the others run out of work: the
+ * ecometric models biggest first (by items and covariates), the
+ * exchanges' indices, the biggest file's hash (the exchanges: 0.3 s for
+ * a national study, about the map's time), the map, then the other
+ * hashes, biggest first. */
+static void order_jobs(const study *s, const hashed_file *files, size_t *order,
+                       size_t njobs)
 {
+    size_t ns = s->nscales, first_hash = ns + 2;
     for (size_t k = 0; k < njobs; k++)
         order[k] = k;
-    for (size_t k = 1; k < s->nscales; k++) {
+    for (size_t k = 1; k < ns; k++) {
         size_t pick = order[k], i = k;
         size_t size = s->scales[pick].nitems + s->scales[pick].nadjust;
         for (; i > 0; i--) {
@@ -913,6 +920,24 @@ static void order_jobs(const study *s, size_t *order, size_t njobs)
         }
         order[i] = pick;
     }
+    off_t *bytes = calloc(njobs, sizeof *bytes);
+    if (bytes == NULL || njobs <= first_hash) {
+        free(bytes);
+        return; /* the order of a run in turn: only slower */
+    }
+    for (size_t k = first_hash; k < njobs; k++) {
+        struct stat st;
+        bytes[k] = stat(files[k - first_hash].path, &st) == 0 ? st.st_size : 0;
+    }
+    for (size_t k = first_hash + 1; k < njobs; k++) {
+        size_t pick = order[k], i = k;
+        for (; i > first_hash && bytes[order[i - 1]] < bytes[pick]; i--)
+            order[i] = order[i - 1];
+        order[i] = pick;
+    }
+    free(bytes);
+    order[ns + 1] = order[first_hash]; /* the biggest hash, then the map */
+    order[first_hash] = ns + 1;
 }
 
 /* The files are read first, each with every thread, then the scales are
@@ -932,7 +957,8 @@ static status first_stages(run_ctx *r, double *t)
     if (st != ST_OK || (st = stage_done(r, T_LOAD, t)) != ST_OK)
         return st;
     warn_small_areas(r);
-    size_t ns = r->s->nscales, njobs = ns + 3;
+    list_inputs(r);
+    size_t ns = r->s->nscales, njobs = ns + 2 + r->ninputs;
     job *jobs = calloc(njobs, sizeof *jobs);
     size_t *order = calloc(njobs, sizeof *order);
     error_buf *xerr = calloc(1, sizeof *xerr);
@@ -956,7 +982,7 @@ static status first_stages(run_ctx *r, double *t)
     if (st == ST_OK)
         st = stage_done(r, T_SCALES, t);
     if (st == ST_OK) {
-        order_jobs(r->s, order, njobs);
+        order_jobs(r->s, r->inputs, order, njobs);
 #pragma omp parallel for schedule(dynamic, 1) default(none)                    \
     shared(r, jobs, order, njobs, has_x, xst)
         for (size_t i = 0; i < njobs; i++)
@@ -975,10 +1001,10 @@ static status first_stages(run_ctx *r, double *t)
         *r->err = *xerr;
         st = xst;
     }
-    r->map_st = jobs[ns + 2].st;
-    r->map_err = *jobs[ns + 2].err;
-    for (size_t k = ns; st == ST_OK && k < ns + 2; k++)
-        if (jobs[k].st != ST_OK) {
+    r->map_st = jobs[ns + 1].st;
+    r->map_err = *jobs[ns + 1].err;
+    for (size_t k = ns; st == ST_OK && k < njobs; k++)
+        if (k != ns + 1 && jobs[k].st != ST_OK) { /* the map's: later */
             *r->err = *jobs[k].err;
             st = jobs[k].st;
         }
