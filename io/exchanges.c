@@ -270,9 +270,9 @@ static status load_rows(const exchanges_request *req, exchanges *x,
     const char *names[] = {req->giver, req->receiver, req->hours, req->area};
     /* kept[r]: row r is an exchange (no value missing, inside the
      * window); first_kept[b]: the kept rows before block b */
-    size_t nblocks = n / COPY_BLOCK + 1;
+    size_t nblocks = (n + COPY_BLOCK - 1) / COPY_BLOCK;
     unsigned char *kept = malloc(n ? n : 1);
-    size_t *first_kept = malloc(nblocks * sizeof *first_kept);
+    size_t *first_kept = malloc((nblocks ? nblocks : 1) * sizeof *first_kept);
     if (kept == NULL || first_kept == NULL) {
         free(kept);
         free(first_kept);

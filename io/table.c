@@ -626,7 +626,7 @@ done:
 
 static struct {
     size_t min_bytes;   /* smaller files are streamed */
-    size_t piece_bytes; /* the size a piece aims at */
+    size_t piece_bytes; /* the most a piece aims at (less in small files) */
 } parallel = {8u << 20, 4u << 20};
 
 enum { MIN_WINDOWS = 12 };
@@ -840,11 +840,11 @@ static int append_window(table *t, window *w, size_t *line, int ok)
 }
 
 /* Parses next's pieces while this thread appends done's: a pipeline.
- * Appending a window, in order on one thread, takes about as long as
- * parsing it with every thread (it is the first touch of the table's
- * memory), so it hides behind the next window's parse. Then next's
- * pieces look their strings up in t, done's now in it, side by side.
- * Returns ok as append_window. */
+ * Adding a window's new strings is one thread's work, in order, and
+ * copying its rows the first touch of the table's memory: both hide
+ * behind the next window's parse (the copies are tasks that any thread
+ * may take). Then next's pieces look their strings up in t, done's now
+ * in it, side by side. Returns ok as append_window. */
 static int parse_beside_append(table *t, window *next, window *done,
                                const table_request *req, const loader *head,
                                size_t *line, int ok)
