@@ -877,7 +877,7 @@ static status read_map(run_ctx *r, error_buf *err)
 typedef struct {
     status st;
     double seconds;
-    error_buf *err;
+    error_buf err;
 } job;
 
 static void run_job(run_ctx *r, size_t k, int has_x, status xst, job *j)
@@ -885,14 +885,14 @@ static void run_job(run_ctx *r, size_t k, int has_x, status xst, job *j)
     double start = omp_get_wtime();
     size_t ns = r->s->nscales;
     if (k < ns)
-        j->st = r->in.survey != NULL ? fit_ecometric(r, k, j->err) : ST_OK;
+        j->st = r->in.survey != NULL ? fit_ecometric(r, k, &j->err) : ST_OK;
     else if (k == ns)
-        j->st = has_x && xst == ST_OK ? reciprocity(r, j->err) : ST_OK;
+        j->st = has_x && xst == ST_OK ? reciprocity(r, &j->err) : ST_OK;
     else if (k == ns + 1)
-        j->st = read_map(r, j->err);
+        j->st = read_map(r, &j->err);
     else {
         hashed_file *f = &r->inputs[k - ns - 2];
-        j->st = hash_file(f->path, f->name, f->hex, &f->bytes, j->err);
+        j->st = hash_file(f->path, f->name, f->hex, &f->bytes, &j->err);
     }
     j->seconds = omp_get_wtime() - start;
 }
@@ -962,12 +962,7 @@ static status first_stages(run_ctx *r, double *t)
     job *jobs = calloc(njobs, sizeof *jobs);
     size_t *order = calloc(njobs, sizeof *order);
     error_buf *xerr = calloc(1, sizeof *xerr);
-    for (size_t k = 0; jobs != NULL && k < njobs; k++)
-        if ((jobs[k].err = calloc(1, sizeof *jobs[k].err)) == NULL)
-            st = ST_ENOMEM;
-    if (jobs == NULL || order == NULL || xerr == NULL || st != ST_OK) {
-        for (size_t k = 0; jobs != NULL && k < njobs; k++)
-            free(jobs[k].err);
+    if (jobs == NULL || order == NULL || xerr == NULL) {
         free(jobs);
         free(order);
         free(xerr);
@@ -991,7 +986,7 @@ static status first_stages(run_ctx *r, double *t)
     /* the first failure in the order of a sequential run */
     for (size_t k = 0; st == ST_OK && k < ns; k++)
         if (jobs[k].st != ST_OK) {
-            *r->err = *jobs[k].err;
+            *r->err = jobs[k].err;
             st = jobs[k].st;
         }
     if (st == ST_OK && (st = stage_done(r, T_ECOMETRIC, t)) == ST_OK &&
@@ -1002,10 +997,10 @@ static status first_stages(run_ctx *r, double *t)
         st = xst;
     }
     r->map_st = jobs[ns + 1].st;
-    r->map_err = *jobs[ns + 1].err;
+    r->map_err = jobs[ns + 1].err;
     for (size_t k = ns; st == ST_OK && k < njobs; k++)
         if (k != ns + 1 && jobs[k].st != ST_OK) { /* the map's: later */
-            *r->err = *jobs[k].err;
+            *r->err = jobs[k].err;
             st = jobs[k].st;
         }
     r->seconds[T_EXCHANGES] = has_x ? x_read + jobs[ns].seconds : 0;
@@ -1016,8 +1011,6 @@ static status first_stages(run_ctx *r, double *t)
                 stage_names[T_EXCHANGES], r->seconds[T_EXCHANGES]);
     if (st == ST_OK)
         warn_exchanges(r);
-    for (size_t k = 0; k < njobs; k++)
-        free(jobs[k].err);
     free(jobs);
     free(order);
     free(xerr);
