@@ -756,11 +756,9 @@ static status write_summary(run_ctx *r)
     return write_json(r, "summary.json", doc);
 }
 
-/* One {file, bytes, sha256} entry; `path` is where it is read from. */
-/* The inputs' hashes, once, for the report and the manifest: each data
- * file by its path as the study names it, then the study file. */
-/* Lists the inputs to hash for the manifest: the data files, then the
- * study file. */
+/* Lists the inputs whose hashes the report and the manifest give, each
+ * hashed once, by a job of its own: each data file by its path as the
+ * study names it, then the study file. */
 static void list_inputs(run_ctx *r)
 {
     const study *s = r->s;
@@ -783,6 +781,7 @@ static void list_inputs(run_ctx *r)
         (hashed_file){s->path, base ? base + 1 : s->path, "", 0};
 }
 
+/* One {file, bytes, sha256} entry of the manifest. */
 static json_t *file_json(const hashed_file *f)
 {
     return json_pack("{s:s, s:I, s:s}", "file", f->name, "bytes",
